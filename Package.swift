@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+// Vigil: watches video with FFmpeg, classifies it with PaddleVideo's attention models on OpenBLAS.
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C libraries (the only places C types live)
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Stages (data flows down this list, never back up)
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Media", dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Features", dependencies: ["Media", "Tensor"]),
+        .target(name: "Models", dependencies: ["Tensor"]),
+
+        // MARK: Beside the stages
+        .target(name: "Formats", dependencies: ["Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "Training", dependencies: ["Models", "Formats", "Tensor"]),
+        .target(name: "Stream", dependencies: ["Models", "Tensor", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "Pipeline", dependencies: [
+            "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Program
+        .executableTarget(name: "vigil", dependencies: [
+            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Tests (one per library module, plus the built binary)
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "Tensor"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
+        .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream"]),
+        .testTarget(name: "VigilCLITests", dependencies: []),
+    ]
+)

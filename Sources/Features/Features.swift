@@ -1,0 +1,1 @@
+// Features stage: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Formats stage: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// Models stage: see docs/architecture.md.

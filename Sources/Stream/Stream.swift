@@ -1,0 +1,1 @@
+// Stream stage: see docs/architecture.md.

@@ -1,0 +1,13 @@
+// How a failure reaches the user: one line on stderr, an exit status from docs/architecture.md.
+import ArgumentParser
+import Foundation
+
+/// Runs `body`; an error from a stage becomes `vigil: <one line>` on stderr and the stage's exit status.
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as CustomNSError & LocalizedError {
+        FileHandle.standardError.write(Data("vigil: \(error.errorDescription ?? "\(error)")\n".utf8))
+        throw ExitCode(Int32(truncatingIfNeeded: error.errorCode))
+    }
+}

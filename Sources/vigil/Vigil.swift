@@ -1,0 +1,12 @@
+// The `vigil` root command: one subcommand per job, each a small type in Commands/.
+import ArgumentParser
+
+@main
+struct Vigil: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Watch video: decode with FFmpeg, extract features, classify with AttentionLSTM / AttentionCluster.",
+        discussion: "stdout carries only JSON; logs and progress go to stderr.",
+        subcommands: [Info.self, Frames.self, Extract.self, Predict.self, Convert.self, Classify.self, Train.self, Eval.self, Watch.self]
+    )
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vigil needs to build, run and test. Safe to run again.
+set -euo pipefail
+runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev pkg-config ffmpeg)
+# Tests only: a real RTSP server (GStreamer) and Debian's python3 with numpy for the sample exec extractor.
+testing=(python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+         gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
+need=()
+for p in "${runtime[@]}" "${testing[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
