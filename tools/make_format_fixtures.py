@@ -245,7 +245,7 @@ def make_tfrecords():
             ex.feature_lists.feature_list["rgb"].feature.add().bytes_list.value.append(row.tobytes())
         for row in audio:
             ex.feature_lists.feature_list["audio"].feature.add().bytes_list.value.append(row.tobytes())
-        payloads.append(ex.SerializeToString())
+        payloads.append(ex.SerializeToString(deterministic=True))
         videos.append({"id": vid, "labels": labels, "rgb_shape": list(rgb.shape), "rgb": floats(dequantise(rgb)),
                        "audio_shape": list(audio.shape), "audio": floats(dequantise(audio))})
     data = tfrecord(payloads)

@@ -2,18 +2,18 @@
 import Foundation
 
 /// Every video in the feature file at `url`, whatever its format: a PaddleVideo pickle (first byte 0x80),
-/// a safetensors file, or a YouTube-8M frame-level TFRecord.
+/// a YouTube-8M frame-level TFRecord (its first length CRC checks), or a safetensors file.
 public func readFeatureRecords(_ url: URL) throws -> [FeatureRecord] {
     let data = try readInputFile(url)
     let path = url.path
     if data.first == 0x80 {
         return try PaddleVideoFeatures.records(from: try Unpickler.load(data, path: path), path: path)
     }
-    if Safetensors.looksLike(data) {
-        return [try SafetensorsFeatures.record(try Safetensors.read(data, path: path), path: path)]
-    }
     if TFRecord.looksLike(data) {
         return try YouTube8MRecords.records(from: data, path: path)
+    }
+    if Safetensors.looksLike(data) {
+        return [try SafetensorsFeatures.record(try Safetensors.read(data, path: path), path: path)]
     }
     throw FormatError.malformed(path, "not a feature file (neither a pickle, a safetensors file nor a TFRecord)")
 }

@@ -80,8 +80,10 @@ public enum YouTube8MRecords {
     /// The TFRecord bytes for `records`, uint8-quantised as YouTube-8M's.
     public static func encode(_ records: [FeatureRecord]) throws -> Data {
         var out = Data()
+        var options = BinaryEncodingOptions()
+        options.useDeterministicOrdering = true  // map entries sorted by key: the same records give the same bytes
         for record in records {
-            let payload: Data = try example(record).serializedBytes()
+            let payload: Data = try example(record).serializedBytes(options: options)
             out.append(TFRecord.frame(payload))
         }
         return out
