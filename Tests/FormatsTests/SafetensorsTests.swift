@@ -86,3 +86,24 @@ import Tensor
         #expect(formatError { _ = try loadWeights(url) }?.errorCode == 65)
     }
 }
+
+@Suite struct SaveWeightsTests {
+    @Test func convertsPdparamsToSafetensorsAndBack() throws {
+        let source = try loadWeights(Fixtures.url("attention_lstm_p4.pdparams"))
+        let labeled = try source.withLabelNames(LabelMap(names: ["a", "b", nil, "d", "e"]))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let safetensors = directory.appendingPathComponent("m.safetensors")
+        try saveWeights(labeled, to: safetensors)
+        let loaded = try loadWeights(safetensors)
+        #expect(loaded.tensors == source.tensors)
+        #expect(loaded.modelType == .attentionLSTM)
+        #expect(loaded.metadata["model_type"] == "attention_lstm")
+        #expect(try loaded.labelMap(path: "m")?.names == ["a", "b", "", "d", "e"])
+        let pdparams = directory.appendingPathComponent("m.pdparams")
+        try saveWeights(loaded, to: pdparams)
+        #expect(try loadWeights(pdparams).tensors == source.tensors)
+        #expect(formatError { try saveWeights(loaded, to: directory.appendingPathComponent("m.bin")) }?.errorCode == 64)
+    }
+}

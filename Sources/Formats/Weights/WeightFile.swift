@@ -70,3 +70,48 @@ public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws ->
     }
     return WeightFile(tensors: try SaveCombine.read(data, names: names, path: path), format: .saveCombine)
 }
+
+extension WeightFile {
+    /// Metadata keys Vigil writes into its `.safetensors` weights.
+    public enum MetadataKey {
+        /// `attention_lstm` or `attention_cluster`.
+        public static let modelType = "model_type"
+        /// The model configuration as a JSON object.
+        public static let config = "config"
+        /// Class names as a JSON array of strings (index = class).
+        public static let labelNames = "label_names"
+    }
+
+    /// Class names stored in the metadata (`label_names`), if any; malformed JSON is an error naming `path`.
+    public func labelMap(path: String) throws -> LabelMap? {
+        guard let text = metadata[MetadataKey.labelNames] else { return nil }
+        guard let names = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any] else {
+            throw FormatError.malformed(path, "metadata label_names is not a JSON array")
+        }
+        return LabelMap(names: names.map { $0 as? String })
+    }
+
+    /// This file with `labels` stored as `label_names` metadata.
+    public func withLabelNames(_ labels: LabelMap) throws -> WeightFile {
+        var copy = self
+        let names = labels.names.map { $0 ?? "" }
+        copy.metadata[MetadataKey.labelNames] = String(decoding: try JSONSerialization.data(withJSONObject: names), as: UTF8.self)
+        return copy
+    }
+}
+
+/// Writes `weights` in the format `url`'s extension names: `.safetensors` (F32 with metadata, model type included)
+/// or `.pdparams` (a pickle `paddle.load` reads; metadata is dropped, as Paddle files have none).
+public func saveWeights(_ weights: WeightFile, to url: URL) throws {
+    switch url.pathExtension.lowercased() {
+    case "safetensors":
+        var metadata = weights.metadata
+        if let type = weights.modelType { metadata[WeightFile.MetadataKey.modelType] = type.rawValue }
+        metadata["format"] = "vigil-weights"
+        try Safetensors.write(weights.tensors, metadata: metadata, to: url)
+    case "pdparams":
+        try PdparamsWriter.write(weights.tensors, to: url)
+    default:
+        throw FormatError(.usage, path: url.path, "unknown weight file extension '.\(url.pathExtension)' (use .safetensors or .pdparams)")
+    }
+}
