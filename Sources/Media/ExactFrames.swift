@@ -44,6 +44,8 @@ final class ExactFrameReader {
     private var lastOutput: Int64?
     /// Set after a seek until the first video packet shows where the demuxer landed.
     private var landingTarget: Int?
+    /// Timestamps still to try if the current seek lands after its keyframe (last = next).
+    private var seekFallbacks: [Int64] = []
     private var endOfInput = false
     /// Frames still wanted, with how many times each was asked for.
     private var wanted: [Int: Int] = [:]
@@ -91,16 +93,27 @@ final class ExactFrameReader {
         return target - keyframe + Self.seekCostInPackets < target - position
     }
 
+    /// Seeks to the keyframe at decode position `keyframe`. Demuxers index keyframes by pts (Matroska cues) or by a
+    /// shifted dts (MP4), so the seek asks for the keyframe's pts, which lies at or after its index entry; if the
+    /// demuxer still lands after the keyframe, earlier timestamps are tried (its dts, then the stream's start).
     private func seek(to keyframe: Int) throws {
-        let entry = index.packets[keyframe]
-        guard let timestamp = entry.dts ?? entry.pts else { throw MediaError(.malformed, source.location, "keyframe without timestamps") }
+        let entry = index.packets[keyframe], first = index.packets.first
+        let candidates = [entry.pts, entry.dts, first?.dts ?? first?.pts, Int64.min].compactMap { $0 }
+        seekFallbacks = Array(candidates.reversed())
+        landingTarget = keyframe
+        report.seeks += 1
+        try seekToNextCandidate()
+    }
+
+    private func seekToNextCandidate() throws {
+        guard let timestamp = seekFallbacks.popLast() else {
+            throw MediaError(.malformed, source.location, "cannot seek back to a keyframe")
+        }
         decoder.reset()
         try source.format.seek(stream: decoder.stream.pointee.index, toKeyframeBefore: timestamp)
-        report.seeks += 1
         position = nil
         lastOutput = nil
         endOfInput = false
-        landingTarget = keyframe
     }
 
     /// Decodes forward until `target` has come out, or provably will not (a later frame came out, or the input ended).
@@ -118,8 +131,11 @@ final class ExactFrameReader {
             guard p.stream_index == decoder.stream.pointee.index, p.flags & AV_PKT_FLAG_DISCARD == 0 else { continue }
             let packetPosition = index.decodePosition[p.pts] ?? (position.map { $0 + 1 } ?? Int.max)
             if let landing = landingTarget {
+                if packetPosition > landing {
+                    try seekToNextCandidate()
+                    continue
+                }
                 landingTarget = nil
-                if packetPosition > landing { throw MediaError(.malformed, source.location, "seek landed after its keyframe") }
             }
             position = packetPosition
             let isTarget = frameOfPTS[p.pts].map { wanted[$0] != nil } ?? true

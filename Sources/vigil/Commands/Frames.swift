@@ -52,7 +52,7 @@ struct Frames: ParsableCommand {
                 }
                 try Info.writeJSONLine(line)
             }
-            try Self.check(report, input)
+            try Self.check(report, sampled: segNum, input)
         }
     }
 
@@ -80,14 +80,15 @@ struct Frames: ParsableCommand {
         return try PNGWriter()
     }
 
-    /// Damage is reported on stderr; a sampling that produced no frame at all is an error.
-    private static func check(_ report: SamplingReport, _ input: String) throws {
-        let produced = report.frameCount > 0 && report.missingFrames == 0 || report.decodedPackets > 0
+    /// Damage is reported on stderr and is not fatal, unless not a single sampled frame could be decoded.
+    private static func check(_ report: SamplingReport, sampled: Int, _ input: String) throws {
         if report.frameCount == 0 { throw MediaError(.malformed, input, "has a video stream without frames") }
+        if report.missingFrames >= sampled {
+            throw MediaError(.malformed, input, "no sampled frame could be decoded (\(report.damagedFrames) damaged frames)")
+        }
         if report.damagedFrames > 0 || report.missingFrames > 0 {
             let note = "\(report.damagedFrames) damaged frames skipped, \(report.missingFrames) sampled frames missing"
             FileHandle.standardError.write(Data("vigil: warning: \(input): \(note)\n".utf8))
         }
-        _ = produced
     }
 }
