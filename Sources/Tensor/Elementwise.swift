@@ -7,16 +7,6 @@ import Darwin
 
 /// Element-wise math over `count` contiguous floats; every function works in place or writes to a given buffer.
 public enum Elementwise {
-    /// x ← tanh(x)
-    @inlinable public static func tanh(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { x[i] = tanhf(x[i]) }
-    }
-
-    /// x ← 1 / (1 + exp(−x))
-    @inlinable public static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { x[i] = sigmoidScalar(x[i]) }
-    }
-
     /// One logistic value, 1 / (1 + exp(−x)), as Paddle's sigmoid kernel computes it.
     @inlinable public static func sigmoidScalar(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 

@@ -50,32 +50,29 @@ struct LSTMDirection {
                 for j in 0..<active {
                     let video = seqs.order[j]
                     let r = row(step: s, video: video, in: seqs)
-                    let previous = reverse ? r + 1 : r - 1
-                    let gate = gates + r * g4
-                    let rec = recurrent + j * g4
+                    let gate = gates + r * g4  // pre-activations in, activated i, f, g, o out
+                    if s > 0 {
+                        let rec = recurrent + j * g4
+                        for k in 0..<g4 { gate[k] += rec[k] }
+                    }
+                    Elementwise.sigmoid(gate, count: 2 * hid)
+                    Elementwise.tanh(gate + 2 * hid, count: hid)
+                    Elementwise.sigmoid(gate + 3 * hid, count: hid)
                     let c = cell + r * hid
+                    let (i, f, g, o) = (gate, gate + hid, gate + 2 * hid, gate + 3 * hid)
+                    if s > 0 {
+                        let cPrev = cell + (reverse ? r + 1 : r - 1) * hid
+                        for k in 0..<hid { c[k] = f[k] * cPrev[k] + i[k] * g[k] }
+                    } else {
+                        for k in 0..<hid { c[k] = i[k] * g[k] }
+                    }
                     let out = h + r * hStride
+                    out.update(from: c, count: hid)
+                    Elementwise.tanh(out, count: hid)
                     let st = state + j * hid
                     for k in 0..<hid {
-                        var pi = gate[k], pf = gate[hid + k], pg = gate[2 * hid + k], po = gate[3 * hid + k]
-                        if s > 0 {
-                            pi += rec[k]
-                            pf += rec[hid + k]
-                            pg += rec[2 * hid + k]
-                            po += rec[3 * hid + k]
-                        }
-                        let i = Elementwise.sigmoidScalar(pi), f = Elementwise.sigmoidScalar(pf)
-                        let g = tanhf(pg), o = Elementwise.sigmoidScalar(po)
-                        let cPrev: Float = s > 0 ? cell[previous * hid + k] : 0
-                        let ct = f * cPrev + i * g
-                        let ht = o * tanhf(ct)
-                        gate[k] = i
-                        gate[hid + k] = f
-                        gate[2 * hid + k] = g
-                        gate[3 * hid + k] = o
-                        c[k] = ct
-                        out[k] = ht
-                        st[k] = ht
+                        out[k] *= o[k]
+                        st[k] = out[k]
                     }
                 }
             }
