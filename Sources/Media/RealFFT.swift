@@ -61,5 +61,8 @@ public final class RealFFT {
         if let base = samples.baseAddress { input.update(from: base, count: n) }
         if n < size { (input + n).update(repeating: 0, count: size - n) }
         transform(context, output, input, MemoryLayout<Float>.size)
+        // The DC and Nyquist bins of a real signal are real; libavutil 57 leaves the Nyquist imaginary unwritten.
+        output[1] = 0
+        output[2 * (size / 2) + 1] = 0
     }
 }
