@@ -48,3 +48,15 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     let wrongType = try PipelineConfig.parse(yaml: "model:\n  type: attention_lstm\n", file: fixtures.appendingPathComponent("x.yaml"))
     #expect(throws: PipelineError.self) { try Predictor(weights: weights, config: wrongType) }
 }
+
+@Test func theSeedPipelinesDescribeThePublishedModels() throws {
+    let pipelines = fixtures.appendingPathComponent("../../../pipelines").standardized
+    let lstm = try PipelineConfig.load(contentsOf: pipelines.appendingPathComponent("attention_lstm.yaml"))
+    #expect(lstm.model.type == .attentionLSTM)
+    #expect(lstm.model.fcSizes == [8192, 4096])
+    #expect(lstm.train.lrValues == [0.00025, 0.000025, 0.0000025])
+    let cluster = try PipelineConfig.load(contentsOf: pipelines.appendingPathComponent("attention_cluster.yaml"))
+    #expect(cluster.model.type == .attentionCluster)
+    #expect(cluster.model.clusterNums == [32, 32])
+    #expect(cluster.sampling.segNum == 100)
+}

@@ -25,8 +25,8 @@ struct Predict: ParsableCommand {
     @Option(help: "Class names: YouTube-8M vocabulary.csv or one name per line (default: config's, then the weights').")
     var labels: String?
 
-    @Option(name: .customLong("top-k"), help: "How many classes to list per video.")
-    var topK = 5
+    @Option(name: .customLong("top-k"), help: "How many classes to list per video (default: config's top_k, else 5).")
+    var topK: Int?
 
     @Flag(name: .customLong("all-scores"), help: "Also print every class's logit and sigmoid score.")
     var allScores = false
@@ -50,7 +50,7 @@ struct Predict: ParsableCommand {
     var inputs: [String]
 
     func validate() throws {
-        guard topK > 0 else { throw ValidationError("--top-k must be positive") }
+        if let topK, topK < 1 { throw ValidationError("--top-k must be positive") }
         guard sampling == nil || sampling == "center" || sampling == "random" else {
             throw ValidationError("--sampling must be center or random, not \(sampling ?? "")")
         }
@@ -74,7 +74,8 @@ struct Predict: ParsableCommand {
                 segments: segNum, mode: mode)
             for input in inputs {
                 for record in try readFeatureRecords(URL(fileURLWithPath: input)) {
-                    try Info.writeJSONLine(try predictor.predict(record, topK: topK, allScores: allScores))
+                    let k = topK ?? pipeline?.model.topK ?? 5
+                    try Info.writeJSONLine(try predictor.predict(record, topK: k, allScores: allScores))
                 }
             }
         }
