@@ -43,6 +43,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
+
         // MARK: Tests (one per library module, plus the built binary)
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
