@@ -1,0 +1,95 @@
+// Owns the demuxer of one input: opens it with the interrupt callback in place, reads packets, seeks, closes.
+import CFFmpeg
+
+/// Owns an AVFormatContext opened for reading (avformat_open_input / avformat_close_input).
+final class FormatContext {
+    let pointer: UnsafeMutablePointer<AVFormatContext>
+    /// The file path or URL, for error messages.
+    let location: String
+    let abortHandle: MediaAbortHandle
+    /// The read deadline, armed only for network inputs.
+    private let readTimeout: Double?
+
+    /// Opens `location` and probes its streams; the interrupt callback is set before avformat_open_input, so a
+    /// deadline or `abortHandle.abort()` bounds opening, probing, reading and closing alike.
+    init(_ location: String, options: MediaOptions, abortHandle: MediaAbortHandle) throws {
+        guard let context = avformat_alloc_context() else { throw MediaError(.internal, location, "out of memory") }
+        let network = MediaOptions.isNetwork(location)
+        context.pointee.interrupt_callback = AVIOInterruptCB(
+            callback: interruptCallback, opaque: Unmanaged.passUnretained(abortHandle).toOpaque())
+        let dictionary = OptionDictionary(options.dictionary(for: location))
+        var opened: UnsafeMutablePointer<AVFormatContext>? = context
+        abortHandle.arm(network ? options.openTimeout : nil)
+        let code = avformat_open_input(&opened, location, nil, &dictionary.pointer)
+        guard code >= 0, let opened else {  // avformat_open_input freed the context
+            throw Self.openError(code, location, abortHandle, timeout: options.openTimeout)
+        }
+        self.pointer = opened
+        self.location = location
+        self.abortHandle = abortHandle
+        self.readTimeout = network ? options.readTimeout : nil
+        let probed = avformat_find_stream_info(opened, nil)
+        abortHandle.arm(nil)
+        if probed < 0 {
+            throw Self.openError(probed, location, abortHandle, timeout: options.openTimeout, step: "cannot read stream info")
+        }
+    }
+
+    deinit {
+        abortHandle.arm(readTimeout.map { min($0, 2) })  // closing a network input must not hang either
+        var pointer: UnsafeMutablePointer<AVFormatContext>? = pointer
+        avformat_close_input(&pointer)
+    }
+
+    /// The streams of the input.
+    var streams: [UnsafeMutablePointer<AVStream>] {
+        guard let list = pointer.pointee.streams else { return [] }
+        return (0..<Int(pointer.pointee.nb_streams)).compactMap { list[$0] }
+    }
+
+    /// Reads the next packet into `packet`. `.endOfStream` at the end and after `abort()`; a read that outlives the
+    /// read timeout throws `.unavailable`; corrupt data throws `.malformed`.
+    func read(into packet: Packet) throws -> FFStatus {
+        abortHandle.arm(readTimeout)
+        let code = av_read_frame(pointer, packet.pointer)
+        if code == vigil_averror_exit() {
+            if abortHandle.isAborted { return .endOfStream }
+            throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")
+        }
+        return try ffCheck(code, "cannot read a packet", location, otherwise: .malformed)
+    }
+
+    /// Seeks `stream` to the keyframe at or before `timestamp` (stream time base).
+    func seek(stream: Int32, toKeyframeBefore timestamp: Int64) throws {
+        abortHandle.arm(readTimeout)
+        try ffCheck(av_seek_frame(pointer, stream, timestamp, AVSEEK_FLAG_BACKWARD), "cannot seek", location)
+    }
+
+    /// Makes the demuxer drop every stream but `keep` (saves copying packets nobody decodes).
+    func discardAll(except keep: Set<Int32>) {
+        for stream in streams {
+            stream.pointee.discard = keep.contains(stream.pointee.index) ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+    }
+
+    private static func openError(_ code: Int32, _ location: String, _ handle: MediaAbortHandle, timeout: Double?,
+                                  step: String = "cannot open") -> MediaError {
+        if code == vigil_averror_exit() {
+            let reason = handle.isAborted ? "aborted while opening" : "no answer within \(seconds(timeout)) (timed out)"
+            return MediaError(.unavailable, location, reason)
+        }
+        do {
+            try ffCheck(code, step, location, otherwise: MediaOptions.isNetwork(location) ? .unavailable : .malformed)
+            return MediaError(.malformed, location, "\(step) (end of file)")
+        } catch let error as MediaError {
+            return error
+        } catch {
+            return MediaError(.internal, location, "\(error)")
+        }
+    }
+
+    private static func seconds(_ value: Double?) -> String {
+        guard let value else { return "ever" }
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}

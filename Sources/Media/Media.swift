@@ -1,1 +1,0 @@
-// Media stage: see docs/architecture.md.

@@ -1,0 +1,54 @@
+// How a source is opened: timeouts for network inputs and the protocol options that enforce them.
+
+/// Options for opening a `MediaSource`. Timeouts apply only to network URLs (anything with a scheme other than
+/// `file:`); local files are never interrupted by a deadline.
+public struct MediaOptions: Sendable {
+    /// Seconds allowed for opening and probing the input (nil = no limit).
+    public var openTimeout: Double? = 10
+    /// Seconds a single read may wait for data before the input counts as gone (nil = no limit).
+    public var readTimeout: Double? = 10
+    /// RTSP transport: "tcp" (default) or "udp".
+    public var rtspTransport = "tcp"
+    /// Extra demuxer/protocol options for avformat_open_input; they override the ones derived from the timeouts.
+    public var protocolOptions: [String: String] = [:]
+
+    public init(openTimeout: Double? = 10, readTimeout: Double? = 10, rtspTransport: String = "tcp",
+                protocolOptions: [String: String] = [:]) {
+        self.openTimeout = openTimeout
+        self.readTimeout = readTimeout
+        self.rtspTransport = rtspTransport
+        self.protocolOptions = protocolOptions
+    }
+
+    /// The URL scheme of `location` in lower case ("" for a plain path).
+    static func scheme(of location: String) -> String {
+        guard let range = location.range(of: "://") else { return "" }
+        return location[..<range.lowerBound].lowercased()
+    }
+
+    /// Whether `location` is a network input (so deadlines apply).
+    static func isNetwork(_ location: String) -> Bool {
+        let scheme = scheme(of: location)
+        return !scheme.isEmpty && scheme != "file"
+    }
+
+    /// The avformat_open_input options for `location`: `timeout` (µs) for udp/rtp/rtsp/srt, `rw_timeout` (µs) for
+    /// http(s)/tcp, `rtsp_transport` for rtsp; then `protocolOptions`.
+    func dictionary(for location: String) -> [String: String] {
+        var result: [String: String] = [:]
+        let micros = readTimeout.map { String(Int64($0 * 1_000_000)) }
+        switch Self.scheme(of: location) {
+        case "rtsp", "rtsps":
+            result["rtsp_transport"] = rtspTransport
+            result["timeout"] = micros
+        case "udp", "rtp", "srt":
+            result["timeout"] = micros
+        case "http", "https", "tcp", "tls":
+            result["rw_timeout"] = micros
+        default:
+            break
+        }
+        result.merge(protocolOptions) { _, new in new }
+        return result
+    }
+}

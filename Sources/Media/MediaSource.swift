@@ -1,0 +1,82 @@
+// An opened file or URL: its facts (`info`), and the entry points for sampling, streaming and audio.
+import CFFmpeg
+import Foundation
+
+/// A file or any URL FFmpeg can read (rtsp, http, udp, …), opened and probed. Use it from one thread; stop it from
+/// another through `abortHandle`.
+public final class MediaSource {
+    /// The path or URL as given.
+    public let location: String
+    public let options: MediaOptions
+    /// Aborts this source's blocking calls from any thread.
+    public let abortHandle: MediaAbortHandle
+    /// Container and stream facts (what `vigil info` prints).
+    public private(set) var info: MediaInfo
+
+    let format: FormatContext
+    /// Whether nothing has been read since opening (so decoding can start without a seek).
+    var isAtStart = true
+    /// The demux-only index of the video stream, once built.
+    private var cachedIndex: VideoIndex?
+
+    /// Opens and probes `location`. Local paths are checked first so a missing file, a directory or an empty file
+    /// gets a plain reason. For local files the video stream's frame count is exact (see `StreamInfo.frameCount`).
+    public init(url location: String, options: MediaOptions = MediaOptions(), abortHandle: MediaAbortHandle = MediaAbortHandle()) throws {
+        FFmpegLog.quiet()
+        if !MediaOptions.isNetwork(location) { try Self.checkLocalFile(location) }
+        self.location = location
+        self.options = options
+        self.abortHandle = abortHandle
+        self.format = try FormatContext(location, options: options, abortHandle: abortHandle)
+        self.info = MediaInfo(format: format, location: location)
+        if let video = info.videoStream, !MediaOptions.isNetwork(location) { try countFrames(of: video) }
+    }
+
+    /// The stream FFmpeg considers best of `type`, if any.
+    func bestStream(_ type: AVMediaType) -> UnsafeMutablePointer<AVStream>? {
+        let index = type == AVMEDIA_TYPE_VIDEO ? info.videoStream : info.audioStream
+        guard let index else { return nil }
+        return format.streams.first { $0.pointee.index == Int32(index) }
+    }
+
+    /// The video stream, or `.noStream`.
+    func videoStream() throws -> UnsafeMutablePointer<AVStream> {
+        guard let stream = bestStream(AVMEDIA_TYPE_VIDEO) else { throw MediaError(.noStream, location, "has no video stream") }
+        return stream
+    }
+
+    /// The demux-only index of the video stream (built on first use, by a second demuxer on the same input).
+    func videoIndex() throws -> VideoIndex {
+        if let cachedIndex { return cachedIndex }
+        let stream = try videoStream()
+        let index = try VideoIndex(location, stream: stream.pointee.index, options: options, abortHandle: abortHandle)
+        cachedIndex = index
+        return index
+    }
+
+    /// Fills in the video stream's exact frame count: the container's when its sample table is exact, else a count
+    /// of packets from a demux-only pass.
+    private func countFrames(of streamIndex: Int) throws {
+        guard let position = info.streams.firstIndex(where: { $0.index == streamIndex }),
+              let stream = bestStream(AVMEDIA_TYPE_VIDEO) else { return }
+        if let exact = ContainerFrameCount.exact(stream, format: format) {
+            info.streams[position].frameCount = exact
+            info.streams[position].frameCountSource = "container"
+        } else {
+            info.streams[position].frameCount = try videoIndex().frameCount
+            info.streams[position].frameCountSource = "packets"
+        }
+    }
+
+    private static func checkLocalFile(_ location: String) throws {
+        let path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : location
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MediaError(.missingInput, location, "no such file")
+        }
+        if isDirectory.boolValue { throw MediaError(.missingInput, location, "is a directory, not a media file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw MediaError(.missingInput, location, "permission denied") }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if size == 0 { throw MediaError(.malformed, location, "is an empty file (0 bytes)") }
+    }
+}
