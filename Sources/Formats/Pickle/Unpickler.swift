@@ -14,6 +14,7 @@ public enum Unpickler {
     /// Loads the pickle in `data`; errors name `path`.
     public static func load(_ data: Data, path: String) throws -> PickleValue {
         var machine = PickleMachine(ByteReader(data, path: path))
+        defer { machine.breakCycles() }
         let root = try machine.run()
         var budget = data.count + 1024
         return try machine.value(of: root, depth: 0, budget: &budget)
@@ -68,7 +69,30 @@ private struct PickleMachine {
     var stack: [Node] = []
     var marks: [Int] = []
     var memo: [Int: Node] = [:]
+    /// Every mutable container made, so that a list holding itself (a cycle) can be freed afterwards.
+    var lists: [ListBox] = []
+    var dicts: [DictBox] = []
     var path: String { reader.path }
+
+    /// Empties every container the run made; the plain values already taken out are unaffected.
+    func breakCycles() {
+        for list in lists { list.items = [] }
+        for dict in dicts { dict.entries = [] }
+    }
+
+    mutating func newList(_ items: [Node] = []) -> Node {
+        let box = ListBox()
+        box.items = items
+        lists.append(box)
+        return .list(box)
+    }
+
+    mutating func newDict(_ entries: [(Node, Node)] = []) -> Node {
+        let box = DictBox()
+        box.entries = entries
+        dicts.append(box)
+        return .dict(box)
+    }
 
     init(_ reader: ByteReader) { self.reader = reader }
 
@@ -183,22 +207,16 @@ private struct PickleMachine {
                 let c = try pop("TUPLE3"), b = try pop("TUPLE3"), a = try pop("TUPLE3")
                 try push(.tuple([a, b, c]))
             case UInt8(ascii: "t"): try push(.tuple(try popMark("TUPLE")))
-            case UInt8(ascii: "]"): try push(.list(ListBox()))
-            case UInt8(ascii: "l"):  // LIST
-                let box = ListBox()
-                box.items = try popMark("LIST")
-                try push(.list(box))
+            case UInt8(ascii: "]"): try push(newList())
+            case UInt8(ascii: "l"): try push(newList(try popMark("LIST")))
             case UInt8(ascii: "a"):  // APPEND
                 let item = try pop("APPEND")
                 try list("APPEND").items.append(item)
             case UInt8(ascii: "e"):  // APPENDS
                 let items = try popMark("APPENDS")
                 try list("APPENDS").items.append(contentsOf: items)
-            case UInt8(ascii: "}"): try push(.dict(DictBox()))
-            case UInt8(ascii: "d"):  // DICT
-                let box = DictBox()
-                box.entries = try pairs(try popMark("DICT"), "DICT")
-                try push(.dict(box))
+            case UInt8(ascii: "}"): try push(newDict())
+            case UInt8(ascii: "d"): try push(newDict(try pairs(try popMark("DICT"), "DICT")))
             case UInt8(ascii: "s"):  // SETITEM
                 let value = try pop("SETITEM"), key = try pop("SETITEM")
                 try dict("SETITEM").entries.append((key, value))
@@ -274,7 +292,7 @@ private struct PickleMachine {
 
     // MARK: - The allowed callables
 
-    func call(_ callable: Node, _ args: Node) throws -> Node {
+    mutating func call(_ callable: Node, _ args: Node) throws -> Node {
         guard case .global(let global) = callable else { throw fail("cannot call a \(callable.typeName)") }
         guard case .tuple(let a) = args else { throw fail("call arguments must be a tuple, got \(args.typeName)") }
         switch global {
@@ -298,7 +316,7 @@ private struct PickleMachine {
             result.array = array
             return .array(result)
         case .orderedDict:
-            let box = DictBox()
+            var entries: [(Node, Node)] = []
             if let items = a.first {
                 let rows: [Node]
                 switch items {
@@ -308,10 +326,10 @@ private struct PickleMachine {
                 }
                 for row in rows {
                     guard case .tuple(let pair) = row, pair.count == 2 else { throw fail("OrderedDict expects (key, value) pairs") }
-                    box.entries.append((pair[0], pair[1]))
+                    entries.append((pair[0], pair[1]))
                 }
             }
-            return .dict(box)
+            return newDict(entries)
         case .codecsEncode:  // _codecs.encode(str, 'latin1'): how Python 3 writes bytes in protocol 2
             guard a.count == 2, case .string(let text) = a[0], case .string(let codec) = a[1] else {
                 throw fail("_codecs.encode expects (str, encoding)")
