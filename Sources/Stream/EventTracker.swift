@@ -1,6 +1,6 @@
 // Turns a camera's window scores into event lifecycles per label: start → update… → end, one id each.
 
-/// Follows every class of one camera through the hysteresis in its `EventThresholds` and reports lifecycle steps.
+/// Follows every class of one camera through the hysteresis in its `EventHysteresis` and reports lifecycle steps.
 ///
 /// - start: the score is ≥ `on` for `minWindows` consecutive windows; `start_time` is the first of those windows.
 /// - update: while open, each window whose score beats `top_score`.
@@ -26,7 +26,7 @@ public struct EventTracker {
     /// Camera name carried by every event.
     public let camera: String
     private let labels: [String]
-    private let thresholds: [EventThresholds]  // [K]
+    private let thresholds: [EventHysteresis]  // [K]
     private var states: [LabelState]  // [K]
     private var makeID: (Double) -> String
 

@@ -1,8 +1,9 @@
 // A bounded hand-off between two threads: the producer never waits, the consumer waits with a timeout.
 import Foundation
 
-/// A thread-safe `BoundedQueue`: `put` never blocks (a full mailbox drops its oldest item and counts it),
-/// `take` waits up to a timeout. `close()` wakes every waiter; a closed mailbox still hands out what it holds.
+/// A thread-safe `BoundedQueue`: `put` on a full mailbox either drops its oldest item and counts it (live inputs:
+/// the producer never waits) or waits for room (files: nothing is lost); `take` waits up to a timeout.
+/// `close()` wakes every waiter; a closed mailbox still hands out what it holds.
 public final class Mailbox<Element>: @unchecked Sendable {
     private var queue: BoundedQueue<Element>
     private var closed = false
@@ -13,14 +14,16 @@ public final class Mailbox<Element>: @unchecked Sendable {
         queue = BoundedQueue(capacity: capacity)
     }
 
-    /// Puts `item` in; returns true when an older item had to be dropped to make room. Ignored once closed.
+    /// Puts `item` in; when full, waits for room if `waitForRoom`, else drops the oldest item and returns true.
+    /// Ignored once closed.
     @discardableResult
-    public func put(_ item: Element) -> Bool {
+    public func put(_ item: Element, waitForRoom: Bool = false) -> Bool {
         condition.lock()
         defer { condition.unlock() }
+        while waitForRoom && queue.count == queue.capacity && !closed { condition.wait() }
         guard !closed else { return false }
         let dropped = queue.push(item) != nil
-        condition.signal()
+        condition.broadcast()
         return dropped
     }
 
@@ -32,7 +35,9 @@ public final class Mailbox<Element>: @unchecked Sendable {
         while queue.isEmpty && !closed {
             if !condition.wait(until: deadline) { break }
         }
-        return queue.popFirst()
+        let item = queue.popFirst()
+        condition.broadcast()  // room for a waiting `put`
+        return item
     }
 
     /// Stops accepting items and wakes every waiting `take`.

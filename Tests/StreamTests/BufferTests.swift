@@ -34,6 +34,14 @@ import Testing
     let consumer = Task.detached { mailbox.take(timeoutSeconds: 30) }
     mailbox.put(42)
     #expect(await consumer.value == 42)
+    mailbox.put(1)
+    mailbox.put(2)
+    let producer = Task.detached { mailbox.put(3, waitForRoom: true) }  // waits: full, nothing dropped
+    #expect(mailbox.take(timeoutSeconds: 1) == 1)
+    #expect(await producer.value == false)
+    #expect(mailbox.take(timeoutSeconds: 1) == 2)
+    #expect(mailbox.take(timeoutSeconds: 1) == 3)
+    #expect(mailbox.droppedCount == 8)
     let waiter = Task.detached { mailbox.take(timeoutSeconds: 30) }
     mailbox.close()
     #expect(await waiter.value == nil)

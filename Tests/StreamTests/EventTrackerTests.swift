@@ -20,7 +20,7 @@ private func sequentialIDs() -> (Double) -> String {
     }
 }
 
-private let policy = try! EventPolicy(defaults: EventThresholds(on: 0.6, off: 0.4, minWindows: 2, maxQuietSeconds: 4))
+private let policy = try! EventPolicy(defaults: EventHysteresis(on: 0.6, off: 0.4, minWindows: 2, maxQuietSeconds: 4))
 
 @Test func aSingleSpikeStartsNothingTwoWindowsInARowDo() {
     var tracker = EventTracker(camera: "front", labels: ["person", "car"], policy: policy, makeID: sequentialIDs())
@@ -73,8 +73,8 @@ private let policy = try! EventPolicy(defaults: EventThresholds(on: 0.6, off: 0.
 
 @Test func perLabelOverridesApplyToTheirLabelOnly() throws {
     let strict = try EventPolicy(
-        defaults: EventThresholds(on: 0.6, off: 0.4, minWindows: 1, maxQuietSeconds: 0),
-        overrides: ["car": EventThresholds(on: 0.95, off: 0.4, minWindows: 3, maxQuietSeconds: 0)])
+        defaults: EventHysteresis(on: 0.6, off: 0.4, minWindows: 1, maxQuietSeconds: 0),
+        overrides: ["car": EventHysteresis(on: 0.95, off: 0.4, minWindows: 3, maxQuietSeconds: 0)])
     var tracker = EventTracker(camera: "gate", labels: ["person", "car"], policy: strict, makeID: sequentialIDs())
     var steps: [LifecycleEvent] = []
     for (step, scores) in [[0.7, 0.9], [0.1, 0.96], [0.1, 0.97], [0.1, 0.98]].enumerated() {
@@ -83,9 +83,9 @@ private let policy = try! EventPolicy(defaults: EventThresholds(on: 0.6, off: 0.
     #expect(steps.map(\.phase) == [.start, .end, .start])
     #expect(steps.map(\.label) == ["person", "person", "car"])
     #expect(steps[2].startTime == 1)  // car: three windows ≥ 0.95 from t = 1
-    #expect(throws: StreamError.self) { try EventPolicy(defaults: EventThresholds(on: 0.3, off: 0.5)) }
+    #expect(throws: StreamError.self) { try EventPolicy(defaults: EventHysteresis(on: 0.3, off: 0.5)) }
     #expect(throws: StreamError.self) {
-        try EventPolicy(overrides: ["car": EventThresholds(minWindows: 0)])
+        try EventPolicy(overrides: ["car": EventHysteresis(minWindows: 0)])
     }
 }
 

@@ -1,25 +1,8 @@
-// Sampling by presentation time, the classification stride, reconnect backoff, the watchdog, the stream clock.
+// The classification stride, reconnect backoff, the watchdog, the stream clock.
 import Foundation
 import Testing
 
 @testable import Stream
-
-@Test func rateSamplerKeepsOneFramePerSlotOfPts() throws {
-    var sampler = try RateSampler(fps: 1)
-    let pts = stride(from: 0.0, to: 5.0, by: 1.0 / 30)  // a 30 fps camera
-    let kept = pts.filter { sampler.keep(pts: $0) }
-    #expect(kept.count == 5)
-    #expect(kept.map { $0.rounded(.down) } == [0, 1, 2, 3, 4])
-    var twice = try RateSampler(fps: 2)
-    #expect(pts.filter { twice.keep(pts: $0) }.count == 10)
-}
-
-@Test func rateSamplerStartsAfreshWhenPtsJumpBack() throws {
-    var sampler = try RateSampler(fps: 1)
-    let kept = [500.2, 500.9, 3.0, .nan].map { sampler.keep(pts: $0) }  // 3.0: a new connection's clock
-    #expect(kept == [true, false, true, false])
-    #expect(throws: StreamError.self) { try RateSampler(fps: 0) }
-}
 
 @Test func strideSchedulerFiresEveryStrideAndSkipsMissedOnes() throws {
     var scheduler = try StrideScheduler(strideSeconds: 2)

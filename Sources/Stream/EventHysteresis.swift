@@ -1,7 +1,7 @@
 // When a label's score starts, keeps and ends an event (the pipeline YAML's `watch.events`).
 
 /// Hysteresis for one label: start at `on` for `minWindows` windows in a row, end after `maxQuietSeconds` < `off`.
-public struct EventThresholds: Sendable, Equatable {
+public struct EventHysteresis: Sendable, Equatable {
     /// A window whose score is ≥ `on` counts toward starting an event.
     public var on: Float
     /// While an event is open, a window whose score is ≥ `off` keeps it alive.
@@ -20,7 +20,7 @@ public struct EventThresholds: Sendable, Equatable {
     }
 
     /// Checks the ranges: 0 ≤ off ≤ on ≤ 1, minWindows ≥ 1, maxQuietSeconds ≥ 0. `name` labels the message.
-    public func validated(name: String) throws(StreamError) -> EventThresholds {
+    public func validated(name: String) throws(StreamError) -> EventHysteresis {
         guard on.isFinite, off.isFinite, 0 <= off, off <= on, on <= 1 else {
             throw .badSetting("events for \(name): need 0 ≤ off ≤ on ≤ 1, got on \(on), off \(off)")
         }
@@ -35,20 +35,20 @@ public struct EventThresholds: Sendable, Equatable {
 /// Thresholds for every label: the defaults, and whole-threshold overrides by label name.
 public struct EventPolicy: Sendable, Equatable {
     /// For labels without an override.
-    public var defaults: EventThresholds
+    public var defaults: EventHysteresis
     /// By label name.
-    public var overrides: [String: EventThresholds]
+    public var overrides: [String: EventHysteresis]
 
     /// A policy; every threshold is validated.
-    public init(defaults: EventThresholds = EventThresholds(), overrides: [String: EventThresholds] = [:])
+    public init(defaults: EventHysteresis = EventHysteresis(), overrides: [String: EventHysteresis] = [:])
         throws(StreamError)
     {
         self.defaults = try defaults.validated(name: "all labels")
-        var checked: [String: EventThresholds] = [:]
+        var checked: [String: EventHysteresis] = [:]
         for (label, thresholds) in overrides { checked[label] = try thresholds.validated(name: label) }
         self.overrides = checked
     }
 
     /// The thresholds that apply to `label`.
-    public func thresholds(for label: String) -> EventThresholds { overrides[label] ?? defaults }
+    public func thresholds(for label: String) -> EventHysteresis { overrides[label] ?? defaults }
 }
