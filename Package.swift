@@ -43,6 +43,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
+
         // MARK: Tests (one per library module, plus the built binary)
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
@@ -53,5 +55,6 @@ let package = Package(
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream"]),
         .testTarget(name: "VigilCLITests", dependencies: []),
+        .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
     ]
 )

@@ -77,7 +77,7 @@ final class FormatContext {
 
     private static func openError(_ code: Int32, _ location: String, _ handle: MediaAbortHandle, timeout: Double?,
                                   step: String = "cannot open") -> MediaError {
-        if code == vigil_averror_exit() {
+        if code == vigil_averror_exit() || handle.isPastDeadline {  // RTSP turns an interrupt into INVALIDDATA
             let reason = handle.isAborted ? "aborted while opening" : "no answer within \(seconds(timeout)) (timed out)"
             return MediaError(.unavailable, location, reason)
         }

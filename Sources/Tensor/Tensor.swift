@@ -21,4 +21,15 @@ public struct Tensor: Sendable, Equatable {
 
     /// Number of elements.
     public var count: Int { scalars.count }
+
+    /// Rows of a matrix-shaped tensor: the first axis (1 for a scalar).
+    public var rows: Int { shape.first ?? 1 }
+
+    /// Elements per row: the product of every axis after the first.
+    public var columns: Int { shape.dropFirst().reduce(1, *) }
+
+    /// Sets every element to zero, keeping the storage.
+    public mutating func zero() {
+        scalars.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    }
 }

@@ -1,5 +1,6 @@
 // The `vigil` root command: one subcommand per job, each a small type in Commands/.
 import ArgumentParser
+import Tensor
 
 @main
 struct Vigil: ParsableCommand {
@@ -9,4 +10,10 @@ struct Vigil: ParsableCommand {
         discussion: "stdout carries only JSON; logs and progress go to stderr.",
         subcommands: [Info.self, Frames.self, Extract.self, Predict.self, Convert.self, Classify.self, Train.self, Eval.self, Watch.self]
     )
+
+    /// Picks OpenBLAS's kernel (a one-time re-exec, before any argument is parsed), then runs the command.
+    static func main() {
+        OpenBLASKernel.reexecWithBetterKernelIfNeeded()
+        main(nil)
+    }
 }

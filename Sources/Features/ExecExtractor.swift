@@ -1,0 +1,185 @@
+// The exec plug-in host: an extractor that is another program, spoken to over stdin/stdout (docs/extractors.md).
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A feature extractor run as a child process that speaks Vigil's extractor protocol (docs/extractors.md):
+/// a 32-byte hello from Vigil (magic `VGLX`, version, kind, width, height, format, dimension), a 12-byte answer
+/// (magic, version, dimension), then per item a 16-byte header (byte count, reserved, pts) and the bytes, answered
+/// by a count and that many float32 values. All integers and floats are little-endian.
+///
+/// A child that exits, stays silent longer than `timeout` seconds, or answers with the wrong size is a
+/// `FeaturesError.pluginFailure`, never a hang; the child is then killed.
+public final class ExecExtractor: FrameFeatureExtractor, AudioFeatureExtractor {
+    /// What the child receives.
+    public enum Kind: UInt32, Sendable {
+        /// RGB24 frames of width × height.
+        case frames = 1
+        /// 16 kHz mono float32 windows of at most `width` samples.
+        case audio = 2
+    }
+
+    static let magic: [UInt8] = Array("VGLX".utf8)
+    static let version: UInt32 = 1
+
+    public let command: String
+    public let kind: Kind
+    public let width: Int
+    public let height: Int
+    public let dimension: Int
+    private let timeout: Double
+    private let child: ChildProcess
+    private var itemsSent = 0
+
+    /// Starts `command` (run by /bin/sh) and exchanges hellos. `dimension` 0 lets the child choose; otherwise the
+    /// child must agree. `startupTimeout` bounds the hello (a child may load a model first).
+    public init(
+        command: String, kind: Kind, width: Int, height: Int, dimension: Int = 0, timeout: Double = 30,
+        startupTimeout: Double = 120
+    ) throws {
+        guard width > 0, height > 0, dimension >= 0 else {
+            throw FeaturesError.pluginLaunch(command: command, reason: "bad frame size \(width)×\(height) or dimension \(dimension)")
+        }
+        self.command = command
+        self.kind = kind
+        self.width = width
+        self.height = height
+        self.timeout = timeout
+        let child = try ChildProcess(command: command)
+        self.child = child
+        var hello = Self.magic
+        for value in [Self.version, kind.rawValue, UInt32(width), UInt32(height), kind.rawValue, UInt32(dimension), 0] {
+            hello += withUnsafeBytes(of: value.littleEndian, Array.init)
+        }
+        let io = SocketIO(socket: child.socket)
+        let failure = { (reason: String) in Self.failure(child: child, command: command, reason) }
+        do {
+            try io.write(hello, deadline: Date().addingTimeInterval(startupTimeout))
+            let answer = try io.read(count: 12, deadline: Date().addingTimeInterval(startupTimeout))
+            guard Array(answer[0..<4]) == Self.magic else { throw failure("its answer to the hello does not start with VGLX") }
+            let version = Self.uint32(answer, at: 4), declared = Int(Self.uint32(answer, at: 8))
+            guard version == Self.version else { throw failure("speaks protocol version \(version), Vigil speaks \(Self.version)") }
+            guard declared > 0, dimension == 0 || declared == dimension else {
+                throw failure("declares dimension \(declared), expected \(dimension)")
+            }
+            self.dimension = declared
+        } catch let error as SocketIO.Failure {
+            throw failure(error.describe(during: "the hello", timeout: startupTimeout, child: child))
+        }
+    }
+
+    deinit {
+        child.finish(grace: 2)
+    }
+
+    public func reset() {}
+
+    public func extract(rgb: [UInt8], width: Int, height: Int, pts: Double) throws -> [Float] {
+        guard kind == .frames, width == self.width, height == self.height, rgb.count == width * height * 3 else {
+            throw FeaturesError.badInput(
+                extractor: command, reason: "plug-in started for \(self.width)×\(self.height) frames got a \(width)×\(height) frame of \(rgb.count) bytes")
+        }
+        return try exchange(rgb.withUnsafeBytes(Array.init), pts: pts)
+    }
+
+    public func extract(window: ArraySlice<Float>) throws -> [Float] {
+        guard kind == .audio, window.count <= width else {
+            throw FeaturesError.badInput(extractor: command, reason: "plug-in started for windows of \(width) samples got \(window.count)")
+        }
+        let bytes = window.withUnsafeBytes(Array.init)
+        return try exchange(bytes, pts: 0)
+    }
+
+    private func exchange(_ payload: [UInt8], pts: Double) throws -> [Float] {
+        let io = SocketIO(socket: child.socket)
+        let item = itemsSent + 1
+        var header = withUnsafeBytes(of: UInt32(payload.count).littleEndian, Array.init)
+        header += [0, 0, 0, 0] + withUnsafeBytes(of: pts.bitPattern.littleEndian, Array.init)
+        do {
+            let deadline = Date().addingTimeInterval(timeout)
+            try io.write(header + payload, deadline: deadline)
+            itemsSent = item
+            let count = Int(Self.uint32(try io.read(count: 4, deadline: deadline), at: 0))
+            guard count == dimension else {
+                throw Self.failure(child: child, command: command, "answered \(count) values for item \(item), expected \(dimension)")
+            }
+            let body = try io.read(count: 4 * count, deadline: deadline)
+            let vector = (0..<count).map { Float(bitPattern: Self.uint32(body, at: 4 * $0)) }
+            guard vector.allSatisfy(\.isFinite) else {
+                throw Self.failure(child: child, command: command, "answered a non-finite value for item \(item)")
+            }
+            return vector
+        } catch let error as SocketIO.Failure {
+            throw Self.failure(child: child, command: command, error.describe(during: "item \(item)", timeout: timeout, child: child))
+        }
+    }
+
+    static func uint32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+    }
+
+    /// Kills the child and makes the error.
+    static func failure(child: ChildProcess, command: String, _ reason: String) -> FeaturesError {
+        child.kill()
+        return .pluginFailure(command: command, reason: reason)
+    }
+}
+
+/// Blocking-with-deadline reads and writes on a socket, through poll(2); never raises SIGPIPE.
+struct SocketIO {
+    let socket: Int32
+
+    enum Failure: Error {
+        case closed, timedOut, system(Int32)
+
+        func describe(during step: String, timeout: Double, child: ChildProcess) -> String {
+            switch self {
+            case .timedOut: return "no answer to \(step) within \(timeout) s (killed)"
+            case .closed: return "\(child.exitDescription(wait: 1)) during \(step)"
+            case .system(let code): return "\(String(cString: strerror(code))) during \(step) (\(child.exitDescription(wait: 1)))"
+            }
+        }
+    }
+
+    func write(_ bytes: [UInt8], deadline: Date) throws {
+        var offset = 0
+        while offset < bytes.count {
+            try wait(for: Int16(POLLOUT), deadline: deadline)
+            let n = bytes.withUnsafeBytes { send(socket, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw errno == EPIPE || errno == ECONNRESET ? Failure.closed : Failure.system(errno)
+            }
+            offset += n
+        }
+    }
+
+    func read(count: Int, deadline: Date) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            try wait(for: Int16(POLLIN), deadline: deadline)
+            let n = bytes.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + offset, count - offset, Int32(MSG_DONTWAIT)) }
+            if n == 0 { throw Failure.closed }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw errno == ECONNRESET ? Failure.closed : Failure.system(errno)
+            }
+            offset += n
+        }
+        return bytes
+    }
+
+    private func wait(for events: Int16, deadline: Date) throws {
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { throw Failure.timedOut }
+            var descriptor = pollfd(fd: socket, events: events, revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            if ready > 0 { return }
+            if ready < 0, errno != EINTR { throw Failure.system(errno) }
+        }
+    }
+}

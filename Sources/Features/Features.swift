@@ -1,1 +1,0 @@
-// Features stage: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// Formats stage: see docs/architecture.md.

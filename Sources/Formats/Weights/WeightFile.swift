@@ -1,0 +1,118 @@
+// WeightFile: model parameters by PaddlePaddle name, whatever file they came from.
+import Foundation
+import Tensor
+
+/// The two model families Vigil runs; raw values are the pipeline YAML's `model.type`.
+public enum WeightModelType: String, Sendable, CaseIterable {
+    case attentionLSTM = "attention_lstm"
+    case attentionCluster = "attention_cluster"
+
+    /// The family whose parameter names `names` are: AttentionLSTM's `head.bi_lstm0…` or AttentionCluster's `satt0…`.
+    public static func detect(from names: some Sequence<String>) -> WeightModelType? {
+        var lstm = false, cluster = false
+        for name in names {
+            if name.hasPrefix("head.bi_lstm") || name.hasPrefix("head.fc_logit") || name.hasPrefix("head.att_fc") { lstm = true }
+            if name.hasPrefix("satt") || name.hasPrefix("logistic.") { cluster = true }
+        }
+        switch (lstm, cluster) {
+        case (true, false): return .attentionLSTM
+        case (false, true): return .attentionCluster
+        default: return nil
+        }
+    }
+}
+
+/// The container a weight file was read from.
+public enum WeightFileFormat: String, Sendable {
+    /// A pickled dict (`paddle.save`, `fluid.save`), usually `.pdparams`.
+    case pickle
+    /// PaddlePaddle's binary save_combine layout (`.pdiparams`, 1.6's `.pdparams`).
+    case saveCombine = "save_combine"
+    /// A `.safetensors` file (Vigil's own weights).
+    case safetensors
+}
+
+/// Parameters keyed by PaddlePaddle's names (spec §2.5 / §3.4), plus file metadata and the detected model family.
+public struct WeightFile: Sendable {
+    /// Every parameter, once: AttentionLSTM's `…0.cell_fw/bw…` aliases are folded into `…_l0[_reverse]`.
+    public var tensors: [String: Tensor]
+    /// String metadata (safetensors `__metadata__`: `model_type`, `config`, `labels`); empty for Paddle files.
+    public var metadata: [String: String]
+    /// The family the parameter names (or the metadata) say this is, if they say.
+    public var modelType: WeightModelType?
+    public var format: WeightFileFormat
+
+    public init(tensors: [String: Tensor], metadata: [String: String] = [:], modelType: WeightModelType? = nil,
+                format: WeightFileFormat) {
+        self.tensors = tensors
+        self.metadata = metadata
+        self.modelType = modelType ?? WeightModelType(rawValue: metadata["model_type"] ?? "")
+            ?? WeightModelType.detect(from: tensors.keys)
+        self.format = format
+    }
+}
+
+/// Loads weights from `url`, whatever the format: a pickle `.pdparams` (first byte 0x80), a `.safetensors` file, or
+/// (given `saveCombineNames`, the parameter names in file order) PaddlePaddle's save_combine layout.
+public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws -> WeightFile {
+    let file = try MappedFile(url)
+    let data = file.data
+    let path = url.path
+    if data.first == 0x80 {
+        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path, release: file.release)
+    }
+    if Safetensors.looksLike(data) {
+        let file = try Safetensors.read(data, path: path, release: file.release)
+        return WeightFile(tensors: file.tensors, metadata: file.metadata, format: .safetensors)
+    }
+    guard let names = saveCombineNames else {
+        throw FormatError.malformed(
+            path, "neither a pickle nor a safetensors file (a save_combine file needs its parameter names)")
+    }
+    return WeightFile(tensors: try SaveCombine.read(data, names: names, path: path), format: .saveCombine)
+}
+
+extension WeightFile {
+    /// Metadata keys Vigil writes into its `.safetensors` weights.
+    public enum MetadataKey {
+        /// `attention_lstm` or `attention_cluster`.
+        public static let modelType = "model_type"
+        /// The model configuration as a JSON object.
+        public static let config = "config"
+        /// Class names as a JSON array of strings (index = class).
+        public static let labelNames = "label_names"
+    }
+
+    /// Class names stored in the metadata (`label_names`), if any; malformed JSON is an error naming `path`.
+    public func labelMap(path: String) throws -> LabelMap? {
+        guard let text = metadata[MetadataKey.labelNames] else { return nil }
+        guard let names = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any] else {
+            throw FormatError.malformed(path, "metadata label_names is not a JSON array")
+        }
+        return LabelMap(names: names.map { $0 as? String })
+    }
+
+    /// This file with `labels` stored as `label_names` metadata.
+    public func withLabelNames(_ labels: LabelMap) throws -> WeightFile {
+        var copy = self
+        let names = labels.names.map { $0 ?? "" }
+        copy.metadata[MetadataKey.labelNames] = String(decoding: try JSONSerialization.data(withJSONObject: names), as: UTF8.self)
+        return copy
+    }
+}
+
+/// Writes `weights` in the format `url`'s extension names: `.safetensors` (F32 with metadata, model type included)
+/// or `.pdparams` (a pickle `paddle.load` reads; metadata is dropped, as Paddle files have none).
+public func saveWeights(_ weights: WeightFile, to url: URL) throws {
+    switch url.pathExtension.lowercased() {
+    case "safetensors":
+        var metadata = weights.metadata
+        if let type = weights.modelType { metadata[WeightFile.MetadataKey.modelType] = type.rawValue }
+        metadata["format"] = "vigil-weights"
+        try Safetensors.write(weights.tensors, metadata: metadata, to: url)
+    case "pdparams":
+        try PdparamsWriter.write(weights.tensors, to: url)
+    default:
+        throw FormatError(.usage, path: url.path, "unknown weight file extension '.\(url.pathExtension)' (use .safetensors or .pdparams)")
+    }
+}

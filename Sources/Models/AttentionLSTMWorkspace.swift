@@ -1,0 +1,73 @@
+// Activations of AttentionLSTM for one batch shape: sized once per (batch, T) and reused; owned by one caller.
+// Legend: B videos, N packed rows of one modality, D feature width, E embedding, H LSTM width, W = 2H,
+//         Z = Σ W, F1/F2 fc_out widths, K classes.
+import Tensor
+
+/// Buffers of one forward (and backward) pass of AttentionLSTM.
+final class AttentionLSTMWorkspace {
+    /// One modality's activations.
+    final class Branch {
+        var seqs = PackedSequences(lengths: [])
+        let x = Scratch()  // [N, D] packed input
+        let e = Scratch()  // [N, E] tanh(fc_feature)
+        let h = Scratch()  // [N, W] BiLSTM output
+        let d = Scratch()  // [N, W] after dropout (training)
+        let mask = Scratch()  // [N, W] dropout factors (training)
+        let a = Scratch()  // [N] attention weights
+        let lstm = BiLSTMBuffers()
+        let dh = Scratch()  // [N, W]
+        let dd = Scratch()  // [N, W]
+        let de = Scratch()  // [N, E]
+        let da = Scratch()  // [N]
+    }
+
+    let branches = [Branch(), Branch()]
+    let z = Scratch()  // [B, Z] pooled, rgb block first
+    let f1 = Scratch()  // [B, F1]
+    let f2 = Scratch()  // [B, F2]
+    let logits = Scratch()  // [B, K]
+    let dz = Scratch()  // [B, Z]
+    let df1 = Scratch()  // [B, F1]
+    let df2 = Scratch()  // [B, F2]
+    private(set) var videos = 0
+    private(set) var pooledWidth = 0
+    /// Whether the last forward pass kept what backward needs.
+    private(set) var trained = false
+
+    /// Sizes every buffer for `batch` (growing only) and packs its features into the branches' x.
+    func prepare(batch: FeatureBatch, sizes: AttentionLSTM.Sizes, training: Bool) {
+        let b = batch.count
+        videos = b
+        trained = training
+        pooledWidth = sizes.lstmSizes.reduce(0) { $0 + 2 * $1 }
+        for (i, inputs) in [batch.rgb, batch.audio].enumerated() {
+            let branch = branches[i]
+            branch.seqs = PackedSequences(lengths: inputs.map(\.rows))
+            let (n, d, e, h) = (branch.seqs.total, sizes.featureDims[i], sizes.embeddingSizes[i], sizes.lstmSizes[i])
+            branch.x.reserve(n * d)
+            branch.e.reserve(n * e)
+            branch.h.reserve(n * 2 * h)
+            branch.a.reserve(n)
+            branch.lstm.reserve(rows: n, videos: b, hidden: h, training: training)
+            if training {
+                for buffer in [branch.d, branch.mask, branch.dh, branch.dd] { buffer.reserve(n * 2 * h) }
+                branch.de.reserve(n * e)
+                branch.da.reserve(n)
+            }
+            for (video, tensor) in inputs.enumerated() {
+                tensor.scalars.withUnsafeBufferPointer { source in
+                    (branch.x.pointer + branch.seqs.offsets[video] * d).update(from: source.baseAddress!, count: source.count)
+                }
+            }
+        }
+        z.reserve(b * pooledWidth)
+        f1.reserve(b * sizes.fcSizes[0])
+        f2.reserve(b * sizes.fcSizes[1])
+        logits.reserve(b * sizes.classes)
+        if training {
+            dz.reserve(b * pooledWidth)
+            df1.reserve(b * sizes.fcSizes[0])
+            df2.reserve(b * sizes.fcSizes[1])
+        }
+    }
+}

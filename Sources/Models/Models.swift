@@ -1,1 +1,0 @@
-// Models stage: see docs/architecture.md.

@@ -1,0 +1,45 @@
+// Reading a pipeline file: which layout it uses, then that layout's reader.
+import Foundation
+import Yams
+
+extension PipelineConfig {
+    /// Reads a pipeline file in Vigil's layout, PaddleVideo's (`MODEL.head`) or PaddleCV's (`MODEL.name`).
+    public static func load(contentsOf file: URL) throws -> PipelineConfig {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
+            throw PipelineError.unreadable(path: file.path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw PipelineError.unreadable(path: file.path, reason: "is a directory") }
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw PipelineError.unreadable(path: file.path, reason: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PipelineError.malformedYAML(path: file.path, reason: "not UTF-8 text")
+        }
+        return try parse(yaml: text, file: file)
+    }
+
+    /// Parses `yaml` as if read from `file` (relative paths resolve against `file`'s folder).
+    public static func parse(yaml: String, file: URL) throws -> PipelineConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            throw PipelineError.malformedYAML(path: file.path, reason: reason)
+        }
+        guard let mapping = root?.mapping else {
+            throw PipelineError.malformedYAML(path: file.path, reason: "the top level is not a mapping")
+        }
+        let top = YAMLSection(file: file, path: "", mapping: mapping)
+        var config: PipelineConfig
+        if let model = try top.section("MODEL") {
+            config = try model.node("head") != nil || top.node("DATASET") != nil
+                ? readPaddleVideo(top) : readPaddleCV(top)
+        } else {
+            config = try readVigil(top)
+        }
+        config.source = file
+        return config
+    }
+}

@@ -1,0 +1,181 @@
+// The lines `vigil watch` prints: one JSON object per line, told apart by "type" (docs/events.md).
+
+/// A class and its score, as listed in a window's `top_k`.
+public struct LabelScore: Codable, Sendable, Equatable {
+    /// Index of the class in the model's output.
+    public var classIndex: Int
+    /// The class's name (its index as text when no label map is loaded).
+    public var label: String
+    /// Sigmoid score in [0, 1].
+    public var score: Float
+
+    /// A scored class.
+    public init(classIndex: Int, label: String, score: Float) {
+        self.classIndex = classIndex
+        self.label = label
+        self.score = score
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case classIndex = "class", label, score
+    }
+}
+
+/// One classified window: `{"type":"window", ...}`.
+public struct WindowEvent: Codable, Sendable, Equatable {
+    /// Camera name.
+    public var camera: String
+    /// Stream time (seconds) of the window's first and last vector.
+    public var startPts: Double
+    public var endPts: Double
+    /// The same instants as epoch seconds.
+    public var startTime: Double
+    public var endTime: Double
+    /// Vectors the model read.
+    public var frames: Int
+    /// Best classes, highest score first.
+    public var topK: [LabelScore]
+    /// Seconds from the window's last frame arriving to its scores being known.
+    public var latency: Double
+    /// Windows of this camera dropped so far because the model was still busy.
+    public var droppedWindows: Int
+
+    /// A classified window.
+    public init(
+        camera: String, startPts: Double, endPts: Double, startTime: Double, endTime: Double, frames: Int,
+        topK: [LabelScore], latency: Double, droppedWindows: Int
+    ) {
+        self.camera = camera
+        self.startPts = startPts
+        self.endPts = endPts
+        self.startTime = startTime
+        self.endTime = endTime
+        self.frames = frames
+        self.topK = topK
+        self.latency = latency
+        self.droppedWindows = droppedWindows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case camera, startPts = "start_pts", endPts = "end_pts", startTime = "start_time", endTime = "end_time"
+        case frames, topK = "top_k", latency, droppedWindows = "dropped_windows"
+    }
+}
+
+/// A step in a label's event lifecycle: `{"type":"start"|"update"|"end", ...}` sharing one `id`.
+public struct LifecycleEvent: Codable, Sendable, Equatable {
+    /// Which step this is.
+    public enum Phase: String, Codable, Sendable { case start, update, end }
+    /// Why an event ended.
+    public enum EndReason: String, Codable, Sendable {
+        /// The score stayed below `off` for `max_quiet` seconds.
+        case quiet
+        /// The camera was unreachable for `max_quiet` seconds after the label was last seen.
+        case offline
+        /// The process was asked to stop.
+        case shutdown
+    }
+
+    public var phase: Phase
+    /// Stable from `start` to `end`.
+    public var id: String
+    public var camera: String
+    public var label: String
+    public var classIndex: Int
+    /// This window's score (for `end`: the last score seen).
+    public var score: Float
+    /// The highest score since `start`.
+    public var topScore: Float
+    /// Epoch seconds of the first window of the run that started the event.
+    public var startTime: Double
+    /// Epoch seconds of the last window in which the score was ≥ `off`; nil until `end`.
+    public var endTime: Double?
+    /// Only on `end`.
+    public var reason: EndReason?
+
+    /// A lifecycle step.
+    public init(
+        phase: Phase, id: String, camera: String, label: String, classIndex: Int, score: Float, topScore: Float,
+        startTime: Double, endTime: Double?, reason: EndReason?
+    ) {
+        self.phase = phase
+        self.id = id
+        self.camera = camera
+        self.label = label
+        self.classIndex = classIndex
+        self.score = score
+        self.topScore = topScore
+        self.startTime = startTime
+        self.endTime = endTime
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case phase = "type", id, camera, label, classIndex = "class", score, topScore = "top_score"
+        case startTime = "start_time", endTime = "end_time", reason
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(phase, forKey: .phase)
+        try container.encode(id, forKey: .id)
+        try container.encode(camera, forKey: .camera)
+        try container.encode(label, forKey: .label)
+        try container.encode(classIndex, forKey: .classIndex)
+        try container.encode(score, forKey: .score)
+        try container.encode(topScore, forKey: .topScore)
+        try container.encode(startTime, forKey: .startTime)
+        try container.encode(endTime, forKey: .endTime)  // null until the end
+        try container.encodeIfPresent(reason, forKey: .reason)
+    }
+}
+
+/// A camera's connection state: `{"type":"status", ...}`, printed on every change.
+public struct StatusEvent: Codable, Sendable, Equatable {
+    /// Where a camera stands.
+    public enum State: String, Codable, Sendable { case online, offline, reconnecting }
+    public var camera: String
+    public var state: State
+    /// Why, in a few words (FFmpeg's message, "no frames for 20 s", "shutdown").
+    public var reason: String
+
+    /// A status change.
+    public init(camera: String, state: State, reason: String) {
+        self.camera = camera
+        self.state = state
+        self.reason = reason
+    }
+}
+
+/// Any line `vigil watch` prints.
+public enum Event: Codable, Sendable, Equatable {
+    case window(WindowEvent)
+    case lifecycle(LifecycleEvent)
+    case status(StatusEvent)
+
+    private enum TypeKey: String, CodingKey { case type }
+
+    public init(from decoder: any Decoder) throws {
+        let type = try decoder.container(keyedBy: TypeKey.self).decode(String.self, forKey: .type)
+        switch type {
+        case "window": self = .window(try WindowEvent(from: decoder))
+        case "status": self = .status(try StatusEvent(from: decoder))
+        default: self = .lifecycle(try LifecycleEvent(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .window(let window):
+            var container = encoder.container(keyedBy: TypeKey.self)
+            try container.encode("window", forKey: .type)
+            try window.encode(to: encoder)
+        case .lifecycle(let lifecycle):
+            try lifecycle.encode(to: encoder)
+        case .status(let status):
+            var container = encoder.container(keyedBy: TypeKey.self)
+            try container.encode("status", forKey: .type)
+            try status.encode(to: encoder)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Stream stage: see docs/architecture.md.

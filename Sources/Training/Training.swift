@@ -1,1 +1,0 @@
-// Training stage: see docs/architecture.md.

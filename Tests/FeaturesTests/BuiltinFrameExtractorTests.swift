@@ -1,0 +1,86 @@
+import Testing
+
+@testable import Features
+
+/// A grey 224×224 scene with a white box: moving 8 px per frame, or standing still.
+func boxClip(moving: Bool, count: Int = 5) throws -> [[UInt8]] {
+    let x = moving ? "20+200*t" : "20"  // 8 px per frame at 25 frames/s
+    let graph = "color=c=gray:s=224x224:r=25[bg];color=c=white:s=48x48:r=25[box];[bg][box]overlay=x=\(x):y=80"
+    return try rawFrames(graph, width: 224, height: 224, count: count)
+}
+
+func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
+    var extractor = try BuiltinFrameExtractor(dimension: dimension)
+    return try frames.enumerated().map { try extractor.extract(rgb: $1, width: 224, height: 224, pts: Double($0) / 25) }
+}
+
+@Test func builtinRGBHasItsDeclaredDimensionAndIsDeterministic() throws {
+    let frames = try rawFrames("testsrc2=s=224x224:r=25", width: 224, height: 224, count: 4)
+    #expect(frames.count == 4)
+    for dimension in [1024, 512, 64, 448] {
+        let first = try features(frames, dimension: dimension)
+        let second = try features(frames, dimension: dimension)
+        #expect(first.allSatisfy { $0.count == dimension })
+        #expect(first == second)
+        #expect(first.allSatisfy { $0.allSatisfy(\.isFinite) })
+    }
+}
+
+@Test func motionBlockSeparatesAMovingObjectFromAStillOne() throws {
+    let layout = try FrameDescriptorLayout(dimension: 1024)
+    let moving = try features(boxClip(moving: true)), still = try features(boxClip(moving: false))
+    let motion = layout.motionRange
+    // The first frame of a stream has nothing to compare with.
+    #expect(moving[0][motion].allSatisfy { $0 == 0 })
+    for t in 1..<5 {
+        let stillEnergy = still[t][motion].map { $0 * $0 }.reduce(0, +)
+        let movingEnergy = moving[t][motion].map { $0 * $0 }.reduce(0, +)
+        #expect(stillEnergy == 0)
+        #expect(movingEnergy > 1)
+        // Motion sits where the box is (rows 80…128 of 224 → motion-grid rows 5…9 of 16), nowhere else.
+        let rowsWithMotion = Set(moving[t][motion].enumerated().filter { $0.element > 0 }.map { $0.offset / 16 })
+        #expect(rowsWithMotion.isSubset(of: Set(5...9)))
+        // Appearance and structure see the same kind of frame either way; only the motion block tells them apart.
+        #expect(moving[t][layout.appearanceRange] != still[t][layout.appearanceRange])
+    }
+}
+
+@Test func appearanceFollowsColourAndStructureFollowsEdges() throws {
+    let layout = try FrameDescriptorLayout(dimension: 1024)
+    let red = try features(rawFrames("color=c=red:s=224x224", width: 224, height: 224, count: 1))[0]
+    let blue = try features(rawFrames("color=c=blue:s=224x224", width: 224, height: 224, count: 1))[0]
+    // Cell 0: Cr high for red, Cb high for blue; no texture, so luma std and every gradient is 0.
+    #expect(red[2] > 0.5 && red[1] < 0)
+    #expect(blue[1] > 0.5 && blue[2] < 0)
+    #expect(abs(red[3]) < 0.01)
+    #expect(red[layout.structureRange].allSatisfy { $0 == 0 })
+    // Vertical stripes: gradients along x only → orientation bin 0 carries the structure.
+    let stripes = try features(rawFrames("color=c=black:s=224x224,drawgrid=w=16:h=224:t=4:c=white", width: 224, height: 224, count: 1))[0]
+    let histogram = stripes[layout.structureRange.lowerBound..<(layout.structureRange.lowerBound + 128)]
+    var perBin = [Float](repeating: 0, count: 8)
+    for (i, v) in histogram.enumerated() { perBin[i % 8] += v }
+    #expect(perBin.firstIndex(of: perBin.max()!) == 0)
+}
+
+@Test func builtinRGBRejectsBadDimensionsAndFrames() throws {
+    #expect(throws: FeaturesError.self) { try BuiltinFrameExtractor(dimension: 100) }
+    #expect(throws: FeaturesError.self) { try BuiltinFrameExtractor(dimension: 0) }
+    var extractor = try BuiltinFrameExtractor()
+    let error = #expect(throws: FeaturesError.self) { try extractor.extract(rgb: [0, 0, 0], width: 2, height: 2, pts: 0) }
+    #expect(error?.errorDescription == "builtin: a 2×2 RGB frame needs 12 bytes, got 3")
+    #expect(error?.errorCode == 65)
+    // Tiny frames still give a full vector.
+    #expect(try extractor.extract(rgb: [UInt8](repeating: 9, count: 3), width: 1, height: 1, pts: 0).count == 1024)
+}
+
+@Test func extractorNamesParse() throws {
+    #expect(try ExtractorChoice(parsing: "builtin") == .builtin(dimension: nil))
+    #expect(try ExtractorChoice(parsing: " builtin:512 ") == .builtin(dimension: 512))
+    #expect(try ExtractorChoice(parsing: "exec: python3 x.py --a") == .exec(command: "python3 x.py --a"))
+    for bad in ["", "builtin:", "builtin:-4", "exec:", "exec:   ", "inception"] {
+        #expect(throws: FeaturesError.unknownExtractor(bad)) { try ExtractorChoice(parsing: bad) }
+    }
+    let audio = #expect(throws: FeaturesError.self) { try ExtractorChoice(parsing: "builtin:64").audioExtractor(modelDimension: nil) }
+    #expect(audio?.errorCode == 64)
+    #expect(try ExtractorChoice(parsing: "builtin").frameExtractor(width: 8, height: 8, modelDimension: 1024).dimension == 1024)
+}

@@ -1,0 +1,61 @@
+// AttentionLSTM against PaddlePaddle: logits, loss and gradients from tools/make_parity_fixtures.py.
+import Foundation
+import Tensor
+import Testing
+
+@testable import Models
+
+@Suite struct AttentionLSTMParityTests {
+    let fixture: ParityFixture
+    init() throws { fixture = try ParityFixture("attention_lstm") }
+
+    @Test func fixtureRecordsItsGenerator() {
+        #expect(fixture.manifest.generator == "tools/make_parity_fixtures.py")
+        #expect(fixture.manifest.paddle_version == "3.3.1")
+    }
+
+    @Test func sizesComeFromTheWeights() throws {
+        let model = try AttentionLSTM(weights: fixture.weights)
+        #expect(model.sizes == AttentionLSTM.Sizes(featureDims: [16, 8], embeddingSizes: [12, 12], lstmSizes: [10, 10], fcSizes: [24, 20], classes: 6))
+    }
+
+    @Test func logitsOfEachVideoMatchPaddle() throws {
+        let model = try AttentionLSTM(weights: fixture.weights)
+        let expected = fixture.tensor("logits")  // [B, K]
+        let batch = fixture.batch
+        let k = expected.columns
+        for video in 0..<batch.count {  // includes unequal rgb/audio lengths and a 1-frame video
+            let logits = try model.logits(rgb: batch.rgb[video], audio: batch.audio[video])
+            let paddle = Array(expected.scalars[video * k..<(video + 1) * k])
+            let worst = maxAbsDifference(logits, paddle)
+            #expect(worst.value <= 1e-4, "video \(video) class \(worst.index): vigil \(logits[worst.index]) paddle \(paddle[worst.index])")
+        }
+    }
+
+    @Test func batchedLogitsMatchPaddle() throws {
+        let model = try AttentionLSTM(weights: fixture.weights)
+        let logits = try model.logits(fixture.batch)
+        let expected = fixture.tensor("logits")
+        #expect(logits.shape == expected.shape)
+        let worst = maxAbsDifference(logits.scalars, expected.scalars)
+        #expect(worst.value <= 1e-4, "element \(worst.index): vigil \(logits.scalars[worst.index]) paddle \(expected.scalars[worst.index])")
+    }
+
+    @Test func lossAndGradientsMatchPaddle() throws {
+        let model = try AttentionLSTM(weights: fixture.weights)
+        model.dropoutRate = 0
+        let labels = fixture.tensor("labels")
+        var rng = SystemRandomNumberGenerator()
+        let logits = model.forwardTraining(fixture.batch, rng: &rng)
+        let loss = SigmoidCrossEntropy.loss(logits: logits, labels: labels, reduction: model.lossReduction)
+        let paddleLoss = fixture.tensor("loss").scalars[0]
+        #expect(abs(loss - paddleLoss) <= 1e-4 * abs(paddleLoss))
+        model.parameters.forEach { $0.zeroGradient() }
+        model.backward(SigmoidCrossEntropy.gradient(logits: logits, labels: labels, reduction: model.lossReduction))
+        for parameter in model.parameters {
+            let paddle = fixture.tensor("grad/\(parameter.name)")
+            let error = relativeError(parameter.gradient.scalars, paddle.scalars)
+            #expect(error <= 1e-3, "\(parameter.name): relative error \(error)")
+        }
+    }
+}

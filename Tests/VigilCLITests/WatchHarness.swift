@@ -1,0 +1,159 @@
+// Real processes for the watch tests: the built vigil binary, ffmpeg senders, GStreamer's RTSP server.
+import Foundation
+
+/// The `vigil` binary `swift build` made next to this test bundle.
+let vigilBinary = repositoryRoot.appendingPathComponent(".build/debug/vigil")
+
+/// A child process a test started; it is killed (SIGKILL) if still running when the test lets go of it.
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let output = LineCollector()
+
+    /// Starts `executable` with `arguments`; its stdout lines are collected, its stderr goes to `stderrFile`.
+    init(_ executable: String, _ arguments: [String], stderrFile: URL? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = FileHandle.nullDevice
+        if let stderrFile {
+            FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: stderrFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
+        output.follow(stdout.fileHandleForReading)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    /// Complete stdout lines so far.
+    var lines: [String] { output.lines }
+
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits until `predicate` holds for the stdout lines so far; false after `timeoutSeconds`.
+    @discardableResult
+    func waitForLines(timeoutSeconds: Double, _ predicate: ([String]) -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+        while Date() < deadline {
+            if predicate(lines) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return predicate(lines)
+    }
+
+    /// The exit status (or 128 + signal) once the process ends; nil if it is still running after `timeoutSeconds`.
+    func waitForExit(timeoutSeconds: Double) -> Int32? {
+        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else { return nil }
+        output.drain()
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+}
+
+/// Collects a pipe's output as lines, from a background reader.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = Data()
+    private var complete: [String] = []
+    private let finished = DispatchSemaphore(value: 0)
+
+    func follow(_ handle: FileHandle) {
+        Thread.detachNewThread {
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                self.lock.withLock {
+                    self.buffer.append(chunk)
+                    while let newline = self.buffer.firstIndex(of: 0x0A) {
+                        self.complete.append(String(decoding: self.buffer[..<newline], as: UTF8.self))
+                        self.buffer.removeSubrange(...newline)
+                    }
+                }
+            }
+            self.finished.signal()
+        }
+    }
+
+    /// Waits (briefly) for the reader to reach end of file.
+    func drain() { _ = finished.wait(timeout: .now() + 2) }
+
+    var lines: [String] { lock.withLock { complete } }
+}
+
+/// A TCP or UDP port on 127.0.0.1 that nothing listens on right now.
+func freePort(udp: Bool = false) -> Int {
+    let fd = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            _ = bind(fd, pointer, length)
+            return getsockname(fd, pointer, &length)
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Live test-pattern video encoded the way cameras send it (H.264, 1 s GOP), for ffmpeg senders.
+private func liveSenderArguments(corrupt: Bool) -> [String] {
+    ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
+     "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10", "-pix_fmt", "yuv420p"]
+        + (corrupt ? ["-bsf:v", "noise=amount=20000"] : [])
+}
+
+/// `ffmpeg -re` sending MPEG-TS to udp://127.0.0.1:PORT (packets may be corrupted on purpose).
+func udpSender(port: Int, corrupt: Bool = false) throws -> ChildProcess {
+    try ChildProcess(
+        "/usr/bin/ffmpeg", liveSenderArguments(corrupt: corrupt) + ["-f", "mpegts", "udp://127.0.0.1:\(port)?pkt_size=1316"])
+}
+
+/// `ffmpeg -re` serving MPEG-TS to one client at http://127.0.0.1:PORT (`-listen 1`).
+func httpSender(port: Int) throws -> ChildProcess {
+    try ChildProcess("/usr/bin/ffmpeg", liveSenderArguments(corrupt: false) + ["-f", "mpegts", "-listen", "1", "http://127.0.0.1:\(port)"])
+}
+
+/// GStreamer's RTSP server (tools/rtsp_server.py under Debian's /usr/bin/python3) with a live test pattern,
+/// returned once it listens.
+func rtspServer(port: Int) throws -> ChildProcess {
+    let script = repositoryRoot.appendingPathComponent("tools/rtsp_server.py").path
+    let server = try ChildProcess("/usr/bin/python3", [script, "--port", "\(port)", "--mount", "/cam"])
+    guard server.waitForLines(timeoutSeconds: 15, { $0.contains { $0.hasPrefix("ready") } }) else {
+        throw HarnessError("the RTSP server on port \(port) did not start")
+    }
+    return server
+}
+
+/// Sends `count` datagrams of random bytes to udp://127.0.0.1:PORT (garbage a broken camera might send).
+func sendGarbage(toUDPPort port: Int, count: Int) {
+    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<count {
+        let bytes = (0..<1316).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
