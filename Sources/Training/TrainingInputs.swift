@@ -22,6 +22,7 @@ public enum TrainingInputs {
         try valid?.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the validation list")
         var metadata = CheckpointMetadata(blueprint: blueprint, labels: labels, segments: options.sampling?.segments)
         let weights: [String: Tensor]
+        var optimizerState: [String: [Float]]?
         if let resume {
             let file = try loadWeights(resume)
             guard let saved = try CheckpointMetadata(file, path: resume.path), saved.blueprint == blueprint else {
@@ -29,14 +30,14 @@ public enum TrainingInputs {
             }
             (metadata.epochsCompleted, metadata.bestHitAtOne) = (saved.epochsCompleted, saved.bestHitAtOne)
             weights = file.tensors
+            optimizerState = try Checkpoint.optimizerState(beside: resume, kind: options.optimizer, epochsCompleted: saved.epochsCompleted)
         } else {
             var rng = SeededGenerator(seed: options.seed).derived(.max)
             weights = blueprint.initialWeights(using: &rng)
         }
-        let model = try makeTrainableClassifier(type: blueprint.type, weights: weights)
-        return TrainingSession(
-            trainer: Trainer(model: model, options: options), train: train, valid: valid, output: output,
-            metadata: metadata, epochs: epochs)
+        let trainer = Trainer(model: try makeTrainableClassifier(type: blueprint.type, weights: weights), options: options)
+        if let optimizerState { trainer.optimizerState = optimizerState }
+        return TrainingSession(trainer: trainer, train: train, valid: valid, output: output, metadata: metadata, epochs: epochs)
     }
 
     /// An evaluator for the weights at `url`; the model type comes from the file (or `modelType`), AttentionCluster's

@@ -59,7 +59,7 @@ public final class TrainingSession {
             let start = Date()
             let loss = trainer.trainEpoch(train, epoch: epoch, progress: { progress(epoch, $0, $1) }, shouldStop: shouldStop)
             if shouldStop() {
-                try Checkpoint.write(trainer.weights, metadata: metadata, to: Checkpoint.latestURL(for: output))
+                try writeLatest(trainer.weights)
                 return false
             }
             var line = EpochReport(
@@ -74,10 +74,19 @@ public final class TrainingSession {
             metadata.epochsCompleted = epoch + 1
             let weights = trainer.weights
             if line.best { try Checkpoint.write(weights, metadata: metadata, to: output) }
-            try Checkpoint.write(weights, metadata: metadata, to: Checkpoint.latestURL(for: output))
+            try writeLatest(weights)
             line.seconds = Date().timeIntervalSince(start)
             try report(line)
         }
         return true
+    }
+
+    /// `OUT.last.safetensors` and, beside it, the optimiser state of the same moment. After an interruption the
+    /// weights are mid-epoch, so the state is tagged with the completed epochs and a resume restarts that epoch.
+    private func writeLatest(_ weights: [String: Tensor]) throws {
+        let latest = Checkpoint.latestURL(for: output)
+        try Checkpoint.write(weights, metadata: metadata, to: latest)
+        try Checkpoint.writeOptimizerState(
+            trainer.optimizerState, kind: trainer.options.optimizer, epochsCompleted: metadata.epochsCompleted, beside: latest)
     }
 }
