@@ -9,13 +9,15 @@ public enum TrainingInputs {
     /// A session that trains `blueprint` (freshly initialised from the seed, or continued from `resume`).
     public static func session(
         blueprint: ModelBlueprint, settings: TrainingSettings, labels: LabelMap?, train: FeatureDataset,
-        valid: FeatureDataset?, output: URL, resume: URL?
+        valid: FeatureDataset?, output: URL, latest: URL? = nil, resume: URL?
     ) throws -> TrainingSession {
         try blueprint.validate()
         var isDirectory: ObjCBool = false
-        let directory = output.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TrainingError.writeFailed(path: output.path, reason: "no such directory \(directory.path)")
+        for file in [output, latest].compactMap({ $0 }) {
+            let directory = file.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw TrainingError.writeFailed(path: file.path, reason: "no such directory \(directory.path)")
+            }
         }
         let (options, epochs) = try settings.resolved(for: blueprint.type)
         try train.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the training list")
@@ -37,7 +39,8 @@ public enum TrainingInputs {
         }
         let trainer = Trainer(model: try makeTrainableClassifier(type: blueprint.type, weights: weights), options: options)
         if let optimizerState { trainer.optimizerState = optimizerState }
-        return TrainingSession(trainer: trainer, train: train, valid: valid, output: output, metadata: metadata, epochs: epochs)
+        return TrainingSession(
+            trainer: trainer, train: train, valid: valid, output: output, latest: latest, metadata: metadata, epochs: epochs)
     }
 
     /// An evaluator for the weights at `url`; the model type comes from the file (or `modelType`), AttentionCluster's
