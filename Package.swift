@@ -55,5 +55,6 @@ let package = Package(
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream"]),
         .testTarget(name: "VigilCLITests", dependencies: []),
+        .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
     ]
 )

@@ -24,8 +24,8 @@ samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
 for split in train valid test; do
     mkdir -p "$work/features/$split"
     cut -f1 "$work/clips/$split.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
-        'f={}; "$VIGIL" extract "$WORK/clips/$f" -o "$WORK/features/${f%.mp4}.pkl" --fps 1 2>/dev/null'
-    /usr/bin/python3 samples/demo/label_features.py "$work/clips/$split.labels.tsv" "$labels" "$work/features" \
+        'f={}; "$VIGIL" extract "$WORK/clips/$f" -o "$WORK/features/${f%.mp4}.safetensors" --fps 1 2>/dev/null'
+    python3 samples/demo/label_features.py "$work/clips/$split.labels.tsv" "$labels" "$work/features" \
         > "$work/$split.list"
 done
 echo "train_demo: features of $(cat "$work"/*.list | wc -l) clips in $work/features" >&2

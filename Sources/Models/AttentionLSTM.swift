@@ -144,13 +144,17 @@ public final class AttentionLSTM: TrainableModel {
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)
-        var column = 0
-        for (i, branch) in branches.enumerated() {
-            let bw = ws.branches[i]
-            let (n, w) = (bw.seqs.total, 2 * sizes.lstmSizes[i])
+        forEachBranch(branches.count) { i in  // fc_feature + tanh → BiLSTM, the two modalities concurrently
+            let (branch, bw) = (branches[i], ws.branches[i])
+            let n = bw.seqs.total
             Linear.forward(y: bw.e.pointer, x: bw.x.pointer, weight: branch.feature.weight, bias: branch.feature.bias, rows: n)
             Activation.tanh.forward(bw.e.pointer, count: n * sizes.embeddingSizes[i])
             branch.lstm.forward(h: bw.h.pointer, buffers: bw.lstm, x: bw.e.pointer, seqs: bw.seqs)
+        }
+        var column = 0
+        for (i, branch) in branches.enumerated() {  // dropout → attention pooling into z
+            let bw = ws.branches[i]
+            let (n, w) = (bw.seqs.total, 2 * sizes.lstmSizes[i])
             if training {
                 dropout.forwardTraining(y: bw.d.pointer, mask: bw.mask.pointer, x: bw.h.pointer, count: n * w, rng: &rng)
             }
@@ -183,20 +187,24 @@ public final class AttentionLSTM: TrainableModel {
         Activation.relu.backward(ws.df1.pointer, y: ws.f1.pointer, count: b * f1)
         Linear.backward(dx: ws.dz.pointer, weight: fcOut1.weight, bias: fcOut1.bias, dy: ws.df1.pointer, x: ws.z.pointer, rows: b)
         var column = 0
-        for (i, branch) in branches.enumerated() {
+        for (i, branch) in branches.enumerated() {  // attention pooling → dropout, into dh
             let bw = ws.branches[i]
-            let (n, w, e) = (bw.seqs.total, 2 * sizes.lstmSizes[i], sizes.embeddingSizes[i])
+            let (n, w) = (bw.seqs.total, 2 * sizes.lstmSizes[i])
             bw.dd.zero(n * w)
             bw.dh.zero(n * w)
-            bw.de.zero(n * e)
             branch.attention.backward(
                 dd: bw.dd.pointer, da: bw.da.pointer, dPooled: ws.dz.pointer + column, pooledStride: z,
                 a: bw.a.pointer, d: bw.d.pointer, seqs: bw.seqs)
             dropout.backward(dx: bw.dh.pointer, dy: bw.dd.pointer, mask: bw.mask.pointer, count: n * w)
+            column += w
+        }
+        forEachBranch(branches.count) { i in  // BiLSTM → tanh → fc_feature, the two modalities concurrently
+            let (branch, bw) = (branches[i], ws.branches[i])
+            let (n, e) = (bw.seqs.total, sizes.embeddingSizes[i])
+            bw.de.zero(n * e)
             branch.lstm.backward(dx: bw.de.pointer, buffers: bw.lstm, dh: bw.dh.pointer, h: bw.h.pointer, x: bw.e.pointer, seqs: bw.seqs)
             Activation.tanh.backward(bw.de.pointer, y: bw.e.pointer, count: n * e)
             Linear.backward(dx: nil, weight: branch.feature.weight, bias: branch.feature.bias, dy: bw.de.pointer, x: bw.x.pointer, rows: n)
-            column += w
         }
     }
 }

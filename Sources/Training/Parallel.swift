@@ -11,3 +11,10 @@ func parallelMap<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
         initialized = count
     }
 }
+
+/// Runs `body` over disjoint ranges that cover 0..<count, concurrently once there is enough work to share.
+func parallelChunks(_ count: Int, minimumChunk: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
+    let chunks = min(ProcessInfo.processInfo.activeProcessorCount * 4, count / minimumChunk)
+    guard chunks > 1 else { return body(0..<count) }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in body(c * count / chunks..<(c + 1) * count / chunks) }
+}

@@ -37,6 +37,8 @@ public struct VideoMetrics: Codable, Equatable, Sendable {
             perr = Self.precisionAtEqualRecall(videos)
             gap = Self.globalAveragePrecision(videos, classes: classes)
         }
+        // A perfect ranking can sum to 1 + 1 ulp or so; the reference would print that, a fraction may not exceed 1.
+        (gap, map) = (min(gap, 1), min(map, 1))
     }
 
     static func hitAtOne(_ videos: [RankedVideo]) -> Double {

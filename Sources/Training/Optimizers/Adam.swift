@@ -23,13 +23,15 @@ public final class Adam: Optimizer, @unchecked Sendable {
         let rate = learningRate * correction / (1 - beta1Power)
         let scaledEpsilon = epsilon * correction
         let (b1, b2) = (beta1, beta2)
-        first.with(slot, count: value.count) { m in
-            second.with(slot, count: value.count) { v in
-                for i in 0..<value.count {
-                    let g = gradient[i]
-                    m[i] = b1 * m[i] + (1 - b1) * g
-                    v[i] = b2 * v[i] + (1 - b2) * g * g
-                    value[i] -= rate * (m[i] / (v[i].squareRoot() + scaledEpsilon))
+        first.with(slot, count: value.count) { firstMoment in
+            second.with(slot, count: value.count) { secondMoment in
+                nonisolated(unsafe) let (w, g, m, v) = (value, gradient, firstMoment, secondMoment)  // disjoint chunks
+                parallelChunks(w.count) { range in
+                    for i in range {
+                        m[i] = b1 * m[i] + (1 - b1) * g[i]
+                        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                        w[i] -= rate * (m[i] / (v[i].squareRoot() + scaledEpsilon))
+                    }
                 }
             }
         }

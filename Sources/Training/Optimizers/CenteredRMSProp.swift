@@ -15,15 +15,17 @@ public final class CenteredRMSProp: Optimizer, @unchecked Sendable {
 
     public func update(slot: Int, value: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>, learningRate: Float) {
         let (rho, epsilon, momentum) = (rho, epsilon, momentum)
-        meanSquare.with(slot, count: value.count) { r in
-            meanGradient.with(slot, count: value.count) { mg in
-                velocity.with(slot, count: value.count) { v in
-                    for i in 0..<value.count {
-                        let g = gradient[i]
-                        r[i] = rho * r[i] + (1 - rho) * g * g
-                        mg[i] = rho * mg[i] + (1 - rho) * g
-                        v[i] = momentum * v[i] + learningRate * g / (r[i] - mg[i] * mg[i] + epsilon).squareRoot()
-                        value[i] -= v[i]
+        meanSquare.with(slot, count: value.count) { squares in
+            meanGradient.with(slot, count: value.count) { means in
+                velocity.with(slot, count: value.count) { steps in
+                    nonisolated(unsafe) let (w, g, r, mg, v) = (value, gradient, squares, means, steps)  // disjoint chunks
+                    parallelChunks(w.count) { range in
+                        for i in range {
+                            r[i] = rho * r[i] + (1 - rho) * g[i] * g[i]
+                            mg[i] = rho * mg[i] + (1 - rho) * g[i]
+                            v[i] = momentum * v[i] + learningRate * g[i] / (r[i] - mg[i] * mg[i] + epsilon).squareRoot()
+                            w[i] -= v[i]
+                        }
                     }
                 }
             }

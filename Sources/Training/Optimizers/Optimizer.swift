@@ -44,7 +44,8 @@ extension Optimizer {
         value.withUnsafeMutableBufferPointer { w in
             gradient.withUnsafeMutableBufferPointer { g in
                 if weightDecay != 0 {
-                    for i in 0..<w.count { g[i] += weightDecay * w[i] }
+                    nonisolated(unsafe) let (value, gradient) = (w, g)  // disjoint chunks
+                    parallelChunks(w.count) { range in for i in range { gradient[i] += weightDecay * value[i] } }
                 }
                 update(slot: slot, value: w, gradient: UnsafeBufferPointer(g), learningRate: learningRate)
             }

@@ -1,10 +1,48 @@
-// `vigil eval` (placeholder until its issue lands).
+// `vigil eval`: YouTube-8M metrics (Hit@1, PERR, GAP, mAP) of trained weights on labelled feature files.
 import ArgumentParser
+import Foundation
+import Pipeline
+import Training
 
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        abstract: "Measure weights on labelled feature files: one JSON document with hit_at_one, perr, gap, map, videos.",
+        discussion: """
+            Metrics follow the YouTube-8M starter code exactly (docs/training.md): GAP is global over every video's \
+            top-k; mAP is the mean over all classes (a class without positives scores 0).
+            """)
+
+    @Option(help: "Weights: .safetensors (Vigil) or .pdparams (PaddlePaddle).")
+    var weights: String
+    @Option(help: "Pipeline YAML: model type and sampling.seg_num when the weights do not say.")
+    var config: String?
+    @Option(help: "Predictions per video that GAP and mAP consider.")
+    var topK: Int = 20
+    @Option(help: "Average Hit@1, PERR and GAP over consecutive batches of N videos, as PaddleVideo 2.x reports them.")
+    var batchMean: Int?
+    @Option(help: "Videos per inference batch.")
+    var batchSize: Int = 64
+    @Argument(help: "Feature files (.pkl, .tfrecord, .safetensors) or lists of them (.list, .txt).")
+    var inputs: [String]
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one feature file or list") }
+        guard topK > 0, batchSize > 0, (batchMean ?? 1) > 0 else {
+            throw ValidationError("--top-k, --batch-size and --batch-mean must be positive")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("vigil eval is not implemented yet")
+        try reportingFailures {
+            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
+            let evaluator = try TrainingInputs.evaluator(
+                weights: URL(fileURLWithPath: weights), modelType: pipeline?.model.type?.rawValue,
+                segments: pipeline?.sampling.segNum)
+            let data = try FeatureDataset.load(inputs: inputs.map(URL.init(fileURLWithPath:)))
+            let (metrics, _) = try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            FileHandle.standardOutput.write(try encoder.encode(metrics) + Data("\n".utf8))
+        }
     }
 }

@@ -80,15 +80,16 @@ struct Frames: ParsableCommand {
         return try PNGWriter()
     }
 
-    /// Damage is reported on stderr and is not fatal, unless not a single sampled frame could be decoded.
+    /// Damaged frames the sampled ones depended on are a warning; sampled frames that could not be decoded make the
+    /// output incomplete, which is an error (65) after every good frame has been printed.
     private static func check(_ report: SamplingReport, sampled: Int, _ input: String) throws {
         if report.frameCount == 0 { throw MediaError(.malformed, input, "has a video stream without frames") }
-        if report.missingFrames >= sampled {
-            throw MediaError(.malformed, input, "no sampled frame could be decoded (\(report.damagedFrames) damaged frames)")
+        if report.missingFrames > 0 {
+            throw MediaError(.malformed, input, "\(report.missingFrames) of \(sampled) sampled frames could not be decoded "
+                             + "(corrupt data; \(report.damagedFrames) damaged frames)")
         }
-        if report.damagedFrames > 0 || report.missingFrames > 0 {
-            let note = "\(report.damagedFrames) damaged frames skipped, \(report.missingFrames) sampled frames missing"
-            FileHandle.standardError.write(Data("vigil: warning: \(input): \(note)\n".utf8))
+        if report.damagedFrames > 0 {
+            FileHandle.standardError.write(Data("vigil: warning: \(input): \(report.damagedFrames) damaged frames skipped\n".utf8))
         }
     }
 }

@@ -1,0 +1,78 @@
+// Checkpoint: trained weights as a Vigil safetensors file (Formats' writer and metadata keys) plus what training
+// needs to resume: completed epochs, the best validation Hit@1 and AttentionCluster's seg_num.
+import Foundation
+import Formats
+import Tensor
+
+/// What a Vigil checkpoint records beside the tensors (safetensors `__metadata__`).
+public struct CheckpointMetadata: Sendable, Equatable {
+    /// The model's sizes (`model_type`, and `config` as JSON with the pipeline YAML's key names).
+    public var blueprint: ModelBlueprint
+    /// Class names (`label_names`), when known.
+    public var labels: LabelMap?
+    /// AttentionCluster's rows per video during training (`seg_num`).
+    public var segments: Int?
+    /// Epochs completed when the file was written (`epoch`).
+    public var epochsCompleted: Int
+    /// Best validation Hit@1 so far (`best_hit_at_one`), if validated.
+    public var bestHitAtOne: Double?
+
+    /// Metadata for a checkpoint.
+    public init(
+        blueprint: ModelBlueprint, labels: LabelMap? = nil, segments: Int? = nil, epochsCompleted: Int = 0,
+        bestHitAtOne: Double? = nil
+    ) {
+        self.blueprint = blueprint
+        self.labels = labels
+        self.segments = segments
+        self.epochsCompleted = epochsCompleted
+        self.bestHitAtOne = bestHitAtOne
+    }
+
+    /// Reads back what `weightFile` wrote; nil when the file carries no Vigil config (e.g. a Paddle `.pdparams`).
+    public init?(_ file: WeightFile, path: String) throws {
+        guard let config = file.metadata[WeightFile.MetadataKey.config]?.data(using: .utf8),
+            let blueprint = try? JSONDecoder().decode(ModelBlueprint.self, from: config)
+        else { return nil }
+        self.blueprint = blueprint
+        labels = try file.labelMap(path: path)
+        segments = file.metadata["seg_num"].flatMap { Int($0) }
+        epochsCompleted = file.metadata["epoch"].flatMap { Int($0) } ?? 0
+        bestHitAtOne = file.metadata["best_hit_at_one"].flatMap { Double($0) }
+    }
+
+    /// `tensors` with this metadata, ready for Formats' `saveWeights`.
+    public func weightFile(_ tensors: [String: Tensor]) throws -> WeightFile {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var metadata = [
+            WeightFile.MetadataKey.config: String(decoding: try encoder.encode(blueprint), as: UTF8.self),
+            "epoch": String(epochsCompleted),
+        ]
+        if let bestHitAtOne { metadata["best_hit_at_one"] = String(bestHitAtOne) }
+        if let segments { metadata["seg_num"] = String(segments) }
+        let file = WeightFile(
+            tensors: tensors, metadata: metadata, modelType: WeightModelType(rawValue: blueprint.type), format: .safetensors)
+        return try labels.map(file.withLabelNames) ?? file
+    }
+}
+
+/// Writes training checkpoints.
+public enum Checkpoint {
+    /// Writes `weights` with `metadata` to `url` atomically: a temporary file beside it, renamed into place.
+    public static func write(_ weights: [String: Tensor], metadata: CheckpointMetadata, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).safetensors")
+        try saveWeights(metadata.weightFile(weights), to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw TrainingError.writeFailed(path: url.path, reason: reason)
+        }
+    }
+
+    /// The file beside `output` that holds the latest epoch's weights: `NAME.last.safetensors`.
+    public static func latestURL(for output: URL) -> URL {
+        let stem = output.deletingPathExtension().lastPathComponent
+        return output.deletingLastPathComponent().appendingPathComponent("\(stem).last.safetensors")
+    }
+}

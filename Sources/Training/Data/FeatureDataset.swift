@@ -1,0 +1,72 @@
+// FeatureDataset: the labelled videos of a feature list, held in memory, with seeded shuffling and batching.
+import Formats
+import Foundation
+import Tensor
+
+/// The videos of one data list (train or validation).
+public struct FeatureDataset: Sendable {
+    /// Every video, in list order then file order.
+    public var videos: [FeatureRecord]
+
+    /// A dataset of `videos`.
+    public init(videos: [FeatureRecord]) {
+        self.videos = videos
+    }
+
+    /// Reads every feature file the list at `list` names (any format Formats reads), spreading files over all cores.
+    public static func load(list: URL) throws -> FeatureDataset {
+        let dataset = try load(files: FeatureList.read(list))
+        guard !dataset.videos.isEmpty else { throw TrainingError.malformed(path: list.path, reason: "the listed files hold no videos") }
+        return dataset
+    }
+
+    /// Reads feature files and lists of them (`.list`, `.txt`), in order.
+    public static func load(inputs: [URL]) throws -> FeatureDataset {
+        var files: [URL] = []
+        for input in inputs {
+            files += ["list", "txt"].contains(input.pathExtension.lowercased()) ? try FeatureList.read(input) : [input]
+        }
+        return try load(files: files)
+    }
+
+    /// Reads `files` concurrently; the first failure (in file order) is thrown.
+    static func load(files: [URL]) throws -> FeatureDataset {
+        let loaded = parallelMap(files.count) { index in Result { try readFeatureRecords(files[index]) } }
+        var videos: [FeatureRecord] = []
+        for result in loaded { videos += try result.get() }
+        return FeatureDataset(videos: videos)
+    }
+
+    /// One more than the largest label (the class count when nothing else gives it).
+    public var classCount: Int { (videos.flatMap(\.labels).max() ?? 0) + 1 }
+
+    /// Fails, naming `source`, unless every video has both modalities of the given widths with at least one row and
+    /// labels inside 0..<classes.
+    public func validate(classes: Int, featureDims: [Int], source: String) throws {
+        for video in videos {
+            for (name, tensor, width) in [("rgb", video.rgb, featureDims[0]), ("audio", video.audio, featureDims[1])] {
+                guard tensor.shape.count == 2, tensor.shape[1] == width, tensor.shape[0] > 0 else {
+                    throw TrainingError.malformed(
+                        path: source, reason: "video \(video.id): \(name) features have shape \(tensor.shape), expected [T, \(width)]")
+                }
+            }
+            if let bad = video.labels.first(where: { !(0..<classes).contains($0) }) {
+                throw TrainingError.malformed(path: source, reason: "video \(video.id): label \(bad) is outside 0..<\(classes)")
+            }
+        }
+    }
+
+    /// Consecutive batches of at most `size` video indices, in `order` (the last batch may be short).
+    public static func batches(_ order: [Int], size: Int) -> [[Int]] {
+        stride(from: 0, to: order.count, by: max(1, size)).map { Array(order[$0..<min($0 + max(1, size), order.count)]) }
+    }
+
+    /// Multi-hot labels [B, K] for the videos at `indices`.
+    func labelMatrix(_ indices: [Int], classes: Int) -> Tensor {
+        var labels = Tensor(zeros: [indices.count, classes])
+        for (row, index) in indices.enumerated() {
+            for label in videos[index].labels where (0..<classes).contains(label) { labels.scalars[row * classes + label] = 1 }
+        }
+        return labels
+    }
+}

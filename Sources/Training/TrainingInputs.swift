@@ -1,0 +1,54 @@
+// TrainingInputs: builds what `vigil train` and `vigil eval` run from files — label names, a fresh or resumed
+// model with its trainer and session, an evaluator for saved weights.
+import Foundation
+import Formats
+import Tensor
+
+/// Turns paths and settings into ready training sessions and evaluators.
+public enum TrainingInputs {
+    /// A session that trains `blueprint` (freshly initialised from the seed, or continued from `resume`).
+    public static func session(
+        blueprint: ModelBlueprint, settings: TrainingSettings, labels: LabelMap?, train: FeatureDataset,
+        valid: FeatureDataset?, output: URL, resume: URL?
+    ) throws -> TrainingSession {
+        try blueprint.validate()
+        var isDirectory: ObjCBool = false
+        let directory = output.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw TrainingError.writeFailed(path: output.path, reason: "no such directory \(directory.path)")
+        }
+        let (options, epochs) = try settings.resolved(for: blueprint.type)
+        try train.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the training list")
+        try valid?.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the validation list")
+        var metadata = CheckpointMetadata(blueprint: blueprint, labels: labels, segments: options.sampling?.segments)
+        let weights: [String: Tensor]
+        if let resume {
+            let file = try loadWeights(resume)
+            guard let saved = try CheckpointMetadata(file, path: resume.path), saved.blueprint == blueprint else {
+                throw TrainingError.usage("\(resume.path): not a checkpoint of this config's model (type and sizes must match)")
+            }
+            (metadata.epochsCompleted, metadata.bestHitAtOne) = (saved.epochsCompleted, saved.bestHitAtOne)
+            weights = file.tensors
+        } else {
+            var rng = SeededGenerator(seed: options.seed).derived(.max)
+            weights = blueprint.initialWeights(using: &rng)
+        }
+        let model = try makeTrainableClassifier(type: blueprint.type, weights: weights)
+        return TrainingSession(
+            trainer: Trainer(model: model, options: options), train: train, valid: valid, output: output,
+            metadata: metadata, epochs: epochs)
+    }
+
+    /// An evaluator for the weights at `url`; the model type comes from the file (or `modelType`), AttentionCluster's
+    /// rows per video from `segments`, else the checkpoint, else 100.
+    public static func evaluator(weights url: URL, modelType: String?, segments: Int?) throws -> Evaluator {
+        let file = try loadWeights(url)
+        guard let type = file.modelType?.rawValue ?? modelType else {
+            throw TrainingError.usage("\(url.path): cannot tell the model type; pass --config with model.type")
+        }
+        let model = try makeTrainableClassifier(type: type, weights: file.tensors)
+        let saved = try CheckpointMetadata(file, path: url.path)
+        let rows = segments ?? saved?.segments ?? 100
+        return Evaluator(model: model, sampling: type == "attention_cluster" ? SegmentSampling(segments: rows) : nil)
+    }
+}

@@ -1,0 +1,83 @@
+// TrainingSession: the epoch loop `vigil train` runs — train, validate, report, checkpoint, keep the best.
+import Foundation
+import Tensor
+
+/// One epoch's outcome: the JSON line `vigil train` prints.
+public struct EpochReport: Encodable, Sendable {
+    /// Zero-based epoch.
+    public var epoch: Int
+    /// Mean training loss per video (sigmoid cross-entropy summed over classes).
+    public var loss: Double
+    /// The epoch's learning rate.
+    public var learningRate: Float
+    /// Validation metrics (absent without a validation list).
+    public var hitAtOne: Double?, perr: Double?, gap: Double?
+    /// Mean validation loss per video.
+    public var validLoss: Double?
+    /// Wall-clock seconds for the epoch, validation included.
+    public var seconds: Double
+    /// Whether this epoch's weights became `OUT` (best validation Hit@1, or the latest without validation).
+    public var best: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, loss, learningRate = "learning_rate", hitAtOne = "hit_at_one", perr, gap, validLoss = "valid_loss"
+        case seconds, best
+    }
+}
+
+/// Runs epochs `startEpoch..<epochs`, writing `OUT.last.safetensors` after each (and on interruption) and
+/// `OUT.safetensors` whenever validation Hit@1 improves (every epoch without validation).
+public final class TrainingSession {
+    let trainer: Trainer
+    let train: FeatureDataset
+    let valid: FeatureDataset?
+    let output: URL
+    var metadata: CheckpointMetadata
+    /// Total epochs (the run stops after this many have completed, counting resumed ones).
+    public let epochs: Int
+    /// Videos per inference batch during validation.
+    public var validationBatchSize = 64
+
+    /// A session continuing from `metadata.epochsCompleted`.
+    public init(
+        trainer: Trainer, train: FeatureDataset, valid: FeatureDataset?, output: URL, metadata: CheckpointMetadata, epochs: Int
+    ) {
+        self.epochs = epochs
+        self.trainer = trainer
+        self.train = train
+        self.valid = valid
+        self.output = output
+        self.metadata = metadata
+    }
+
+    /// Trains until `epochs` have completed or `shouldStop` turns true. `progress(epoch, batchesDone, batches)` follows
+    /// each batch; `report` receives each finished epoch. Returns false when interrupted (after checkpointing).
+    public func run(
+        progress: (Int, Int, Int) -> Void, report: (EpochReport) throws -> Void, shouldStop: () -> Bool
+    ) throws -> Bool {
+        for epoch in metadata.epochsCompleted..<epochs {
+            let start = Date()
+            let loss = trainer.trainEpoch(train, epoch: epoch, progress: { progress(epoch, $0, $1) }, shouldStop: shouldStop)
+            if shouldStop() {
+                try Checkpoint.write(trainer.weights, metadata: metadata, to: Checkpoint.latestURL(for: output))
+                return false
+            }
+            var line = EpochReport(
+                epoch: epoch, loss: loss, learningRate: trainer.options.schedule.learningRate(epoch: epoch), seconds: 0,
+                best: true)
+            if let valid {
+                let (metrics, validLoss) = try trainer.evaluator.evaluate(valid, batchSize: validationBatchSize)
+                (line.hitAtOne, line.perr, line.gap, line.validLoss) = (metrics.hitAtOne, metrics.perr, metrics.gap, validLoss)
+                line.best = metadata.bestHitAtOne.map { metrics.hitAtOne > $0 } ?? true
+                if line.best { metadata.bestHitAtOne = metrics.hitAtOne }
+            }
+            metadata.epochsCompleted = epoch + 1
+            let weights = trainer.weights
+            if line.best { try Checkpoint.write(weights, metadata: metadata, to: output) }
+            try Checkpoint.write(weights, metadata: metadata, to: Checkpoint.latestURL(for: output))
+            line.seconds = Date().timeIntervalSince(start)
+            try report(line)
+        }
+        return true
+    }
+}

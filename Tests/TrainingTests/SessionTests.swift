@@ -1,0 +1,90 @@
+// The epoch loop as `vigil train` runs it: real feature files on disk, checkpoints, interruption, resume, eval.
+import Formats
+import Foundation
+import Testing
+import Training
+
+/// Writes `data` as one `.safetensors` feature file per video plus a list naming them (relative paths).
+private func writeList(_ data: FeatureDataset, named name: String, in directory: URL) throws -> URL {
+    let folder = directory.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var lines: [String] = []
+    for video in data.videos {
+        try writeFeatureRecords([video], to: folder.appendingPathComponent("\(video.id).safetensors"))
+        lines.append("\(name)/\(video.id).safetensors")
+    }
+    let list = directory.appendingPathComponent("\(name).list")
+    try lines.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+    return list
+}
+
+@Test func sessionCheckpointsResumesAndEvaluates() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-session-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let train = try FeatureDataset.load(list: writeList(SyntheticEvents.dataset(count: 48, seed: 1), named: "train", in: directory))
+    let valid = try FeatureDataset.load(list: writeList(SyntheticEvents.dataset(count: 24, seed: 2), named: "valid", in: directory))
+    #expect(train.videos.count == 48 && valid.videos.count == 24)
+
+    let blueprint = ModelBlueprint(
+        type: "attention_cluster", classes: SyntheticEvents.classes,
+        featureDims: [SyntheticEvents.rgbWidth, SyntheticEvents.audioWidth], fcSizes: [16, 16], clusterNums: [3, 3])
+    var settings = TrainingSettings()
+    (settings.epochs, settings.batchSize, settings.segments, settings.seed) = (3, 8, 12, 4)
+    let output = directory.appendingPathComponent("model.safetensors")
+    let labels = LabelMap(names: ["a", "b", "c", "d"])
+    func session(resume: URL?) throws -> TrainingSession {
+        try TrainingInputs.session(
+            blueprint: blueprint, settings: settings, labels: labels, train: train, valid: valid, output: output, resume: resume)
+    }
+
+    // Interrupted after two batches of epoch 0: only the latest checkpoint exists, with no epoch completed.
+    var batches = 0
+    let interrupted = try session(resume: nil).run(
+        progress: { _, _, _ in batches += 1 }, report: { _ in Issue.record("no epoch should finish") }, shouldStop: { batches >= 2 })
+    #expect(!interrupted)
+    let latest = Checkpoint.latestURL(for: output)
+    #expect(latest.lastPathComponent == "model.last.safetensors")
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+    #expect(try CheckpointMetadata(loadWeights(latest), path: latest.path)?.epochsCompleted == 0)
+
+    // Resumed: runs the three epochs, reports each, keeps the best by validation Hit@1.
+    var reports: [EpochReport] = []
+    #expect(try session(resume: latest).run(progress: { _, _, _ in }, report: { reports.append($0) }, shouldStop: { false }))
+    #expect(reports.map(\.epoch) == [0, 1, 2])
+    let saved = try loadWeights(output)
+    let metadata = try #require(try CheckpointMetadata(saved, path: output.path))
+    #expect(saved.modelType == .attentionCluster)
+    #expect(metadata.blueprint == blueprint && metadata.labels == labels && metadata.segments == 12)
+    let best = try #require(reports.filter(\.best).last)
+    #expect(metadata.bestHitAtOne == best.hitAtOne && metadata.epochsCompleted == best.epoch + 1)
+    #expect(try CheckpointMetadata(loadWeights(latest), path: latest.path)?.epochsCompleted == 3)
+
+    // The best weights measure what that epoch's validation reported.
+    let evaluator = try TrainingInputs.evaluator(weights: output, modelType: nil, segments: nil)
+    let (metrics, loss) = try evaluator.evaluate(valid, batchSize: 64)
+    #expect(metrics.hitAtOne == best.hitAtOne && metrics.gap == best.gap && metrics.videos == 24)
+    #expect(abs(loss - (best.validLoss ?? 0)) < 1e-4)
+
+    // A finished run resumed with the same epoch count has nothing left to do.
+    #expect(try session(resume: latest).run(progress: { _, _, _ in }, report: { _ in Issue.record("nothing to run") }, shouldStop: { false }))
+}
+
+@Test func sessionRejectsAMissingOutputFolderAndForeignLabels() throws {
+    let blueprint = ModelBlueprint(type: "attention_lstm", classes: 3, featureDims: [16, 8], fcSizes: [8, 8], embeddingSize: 4, lstmSize: 4)
+    let data = SyntheticEvents.dataset(count: 8, seed: 1)
+    #expect(throws: TrainingError.self) {
+        try TrainingInputs.session(
+            blueprint: blueprint, settings: TrainingSettings(), labels: nil, train: data, valid: nil,
+            output: URL(fileURLWithPath: "/nonexistent-folder/model.safetensors"), resume: nil)
+    }
+    do {  // SyntheticEvents has 4 classes; label 3 is outside 0..<3
+        _ = try TrainingInputs.session(
+            blueprint: blueprint, settings: TrainingSettings(), labels: nil, train: data, valid: nil,
+            output: FileManager.default.temporaryDirectory.appendingPathComponent("unused.safetensors"), resume: nil)
+        Issue.record("a label outside the classes was accepted")
+    } catch let error as TrainingError {
+        #expect(error.errorCode == 65)
+        #expect(error.errorDescription?.contains("label 3 is outside 0..<3") == true)
+    }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/python3
+"""Writes full-size AttentionCluster weights (PaddleCV names, 57.8M parameters, 3862 classes) with seeded random
+values as a Vigil .safetensors file, for the classify benchmark (tools/bench_features.sh). Needs numpy only.
+
+Usage: make_random_cluster_weights.py OUT.safetensors [SEED]
+"""
+import json
+import struct
+import sys
+
+import numpy as np
+
+
+def main():
+    out, seed = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    rng = np.random.default_rng(seed)
+    shapes = {}
+    for i, features in enumerate([1024, 128]):
+        shapes[f"satt{i}.conv.weight"] = [32, features, 1, 1]
+        for name in ["conv.bias", "shift_w", "shift_b"]:
+            shapes[f"satt{i}.{name}"] = [32]
+    shapes.update({"fc1.weights": [32 * 1024 + 32 * 128, 1024], "fc1.bias": [1024], "fc2.weights": [1024, 4096],
+                   "fc2.bias": [4096], "logistic.weights": [4096, 3862], "logistic.bias": [3862]})
+    header, blobs, offset = {}, [], 0
+    for name, shape in shapes.items():
+        fan_in = shape[1] if len(shape) > 1 else shape[0]
+        data = (rng.standard_normal(shape) * np.sqrt(1.0 / fan_in)).astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    header["__metadata__"] = {"model_type": "attention_cluster", "format": "vigil-weights"}
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(out, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for blob in blobs:
+            f.write(blob)
+
+
+if __name__ == "__main__":
+    main()
