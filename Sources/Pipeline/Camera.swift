@@ -105,8 +105,8 @@ final class Camera: @unchecked Sendable {
     /// Opens the input and reads it until it ends, stalls or is aborted; returns why it stopped.
     private func readConnection(_ abort: MediaAbortHandle) throws -> String {
         let settings = spec.settings
-        let options = CameraInput.options(for: spec)
-        let source = try MediaSource(url: spec.url, options: options, abortHandle: abort)
+        let input = CameraInput(spec)
+        let source = try MediaSource(url: input.location, options: input.options, abortHandle: abort)
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
@@ -117,7 +117,7 @@ final class Camera: @unchecked Sendable {
         var scheduler = try StrideScheduler(strideSeconds: settings.strideSeconds)
         var clock = StreamClock()
         var online = false
-        while let item = try reader.next() {
+        while let item = try nextItem(reader, tailing: input.isTail && online) {
             guard case .video(let frame) = item, frame.pts.isFinite else { continue }
             watchdog.feed()
             if !online {
@@ -137,8 +137,15 @@ final class Camera: @unchecked Sendable {
             mailbox.put(job, waitForRoom: spec.isLocalFile)
         }
         if isStopping { return "shutdown" }
-        if watchdog.isStarved { return starvedReason }
+        if watchdog.isStarved && !input.isTail { return starvedReason }
         return spec.isLocalFile ? "end of file" : "end of stream"
+    }
+
+    /// The reader's next item; for a tailed file, a read that times out means the file stopped growing: its end.
+    private func nextItem(_ reader: MediaReader, tailing: Bool) throws -> MediaItem? {
+        do { return try reader.next() } catch let error as MediaError where tailing && error.kind == .unavailable {
+            return nil
+        }
     }
 
     /// Waits `seconds` unless the camera is stopped first.
