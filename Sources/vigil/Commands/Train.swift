@@ -9,8 +9,8 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on labelled feature files listed PaddleVideo-style (one path per line).",
         discussion: """
-            Prints one JSON line per epoch on stdout (loss, validation hit_at_one/perr/gap, seconds). Writes
-            NAME.last.safetensors after every epoch and on Ctrl-C, and OUT whenever validation Hit@1 improves.
+            Prints one JSON line per epoch on stdout (loss, validation hit_at_one/perr/gap, seconds). \
+            Writes NAME.last.safetensors after every epoch and on Ctrl-C, and OUT whenever validation Hit@1 improves.
             """)
 
     @Option(help: "Pipeline YAML: model sizes, sampling.seg_num, model.labels and the train section.")
