@@ -109,7 +109,7 @@ func freePort(udp: Bool = false) -> Int {
 private func liveSenderArguments(corrupt: Bool) -> [String] {
     ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
      "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10", "-pix_fmt", "yuv420p"]
-        + (corrupt ? ["-bsf:v", "noise=amount=200"] : [])
+        + (corrupt ? ["-bsf:v", "noise=amount=20000"] : [])
 }
 
 /// `ffmpeg -re` sending MPEG-TS to udp://127.0.0.1:PORT (packets may be corrupted on purpose).

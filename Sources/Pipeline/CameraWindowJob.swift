@@ -1,0 +1,12 @@
+// What the decode loop hands to the classifier: a snapshot of the window and when its last frame arrived.
+import Stream
+
+/// One window due for classification (the rolling window is copy-on-write, so the snapshot is cheap).
+struct CameraWindowJob {
+    var window: RollingWindow
+    /// Epoch seconds of the window's first and last vector.
+    var startTime: Double
+    var endTime: Double
+    /// Monotonic seconds when the last frame arrived (for `latency`).
+    var arrivedAt: Double
+}
