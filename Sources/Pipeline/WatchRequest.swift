@@ -26,16 +26,20 @@ public struct WatchRequest: Sendable {
     public func plan() throws -> (cameras: [CameraSpec], stages: WatchStages) {
         let config = settings.config
         let model = try WatchModelLoader.load(settings, segNum: segNum)
-        let rgbDimension = try model.instance().rgbDimension
-        let choice = try ExtractorChoice(parsing: settings.rgbExtractor)
+        let probe = try model.instance()
+        let (rgbDimension, audioDimension) = (probe.rgbDimension, probe.audioDimension)
+        let rgbChoice = try ExtractorChoice(parsing: settings.rgbExtractor)
+        let audioChoice = try ExtractorChoice(parsing: settings.audioExtractor)
         let (size, timeout) = (settings.frameSize, settings.extractorTimeout)
         let makeExtractor = {
-            try choice.frameExtractor(width: size.width, height: size.height, modelDimension: rgbDimension, timeout: timeout)
+            try rgbChoice.frameExtractor(width: size.width, height: size.height, modelDimension: rgbDimension, timeout: timeout)
         }
+        let makeAudioExtractor = { try audioChoice.audioExtractor(modelDimension: audioDimension, timeout: timeout) }
         _ = try makeExtractor()  // a wrong name or dimension fails before any camera starts
+        _ = try makeAudioExtractor()
         let stages = WatchStages(
-            frameSize: size, makeExtractor: makeExtractor, model: model, topK: settings.topK,
-            policy: try Self.policy(config.watch.events))
+            frameSize: size, makeExtractor: makeExtractor, makeAudioExtractor: makeAudioExtractor, model: model,
+            topK: settings.topK, policy: try Self.policy(config.watch.events))
         let entries = urls.isEmpty
             ? config.cameras.map { Self.resolved($0, against: config.source) }
             : urls.map { CameraConfig(name: CameraSpec.displayName($0), url: $0) }
