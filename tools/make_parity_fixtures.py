@@ -9,6 +9,7 @@ the loss and every parameter gradient.
 
 Each fixture directory gets:
   weights.pdparams   the real Paddle file (for the Formats loader)
+  features.pkl       the input videos as a PaddleVideo feature shard (float features), for `vigil predict`
   tensors.bin        every tensor, little-endian float32, back to back
   manifest.json      generator, versions, and for each tensor its shape and offset (in floats) into tensors.bin
 
@@ -16,6 +17,7 @@ Run: /work/paddle-venv/bin/python tools/make_parity_fixtures.py [OUT_DIR]   (def
 """
 import json
 import os
+import pickle
 import sys
 
 import numpy as np
@@ -53,6 +55,16 @@ class FixtureWriter:
         with open(os.path.join(self.directory, "manifest.json"), "w") as f:
             json.dump(self.manifest, f, indent=1, sort_keys=True)
             f.write("\n")
+
+
+def write_feature_pickle(path, rgb, audio, labels):
+    """A PaddleVideo feature shard (tf2pkl layout, float features): a list of one dict per video, protocol 2."""
+    videos = []
+    for i, (r, a) in enumerate(zip(rgb, audio)):
+        videos.append({"video": f"v{i}".encode(), "feature": np.asarray(r, "float32"), "audio": np.asarray(a, "float32"),
+                       "label": [int(c) for c in np.nonzero(labels[i])[0]], "nframes": np.int32(len(r))})
+    with open(path, "wb") as f:
+        pickle.dump(videos, f, protocol=2)
 
 
 def randomise(layer, rng, scale):
@@ -151,6 +163,7 @@ def attention_lstm_fixture(out):
         w.add(f"grad/{name}", p.grad.numpy())
     w.close()
     paddle.save(model.state_dict(), os.path.join(out, "attention_lstm", "weights.pdparams"))
+    write_feature_pickle(os.path.join(out, "attention_lstm", "features.pkl"), rgb, audio, labels)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -235,6 +248,7 @@ def attention_cluster_fixture(out):
     # fluid.save writes a pickled dict {parameter name: float32 ndarray}.
     paddle.save({name: p.numpy() for name, p in model.params.items()},
                 os.path.join(out, "attention_cluster", "weights.pdparams"))
+    write_feature_pickle(os.path.join(out, "attention_cluster", "features.pkl"), rgb, audio, labels)
 
 
 if __name__ == "__main__":

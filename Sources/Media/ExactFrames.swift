@@ -128,7 +128,11 @@ final class ExactFrameReader {
             }
             defer { packet.unref() }
             let p = packet.pointer.pointee
-            guard p.stream_index == decoder.stream.pointee.index, p.flags & AV_PKT_FLAG_DISCARD == 0 else { continue }
+            guard p.stream_index == decoder.stream.pointee.index else { continue }
+            if p.flags & AV_PKT_FLAG_DISCARD != 0 {  // not a frame of the index, but later frames may reference it
+                try decoder.decode(packet) { try take($0, emit) }
+                continue
+            }
             let packetPosition = index.decodePosition[p.pts] ?? (position.map { $0 + 1 } ?? Int.max)
             if let landing = landingTarget {
                 if packetPosition > landing {

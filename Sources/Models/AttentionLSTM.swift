@@ -6,7 +6,7 @@
 import Tensor
 
 /// PaddleVideo's AttentionLSTM, built from its `.pdparams` state dict; every size comes from the weights' shapes.
-public final class AttentionLSTM: TrainableModel {
+public final class AttentionLSTM: FeatureClassifier {
     /// Widths read from the weights.
     public struct Sizes: Sendable, Equatable {
         public var featureDims: [Int]  // D per modality (rgb, audio)
@@ -115,42 +115,25 @@ public final class AttentionLSTM: TrainableModel {
         sizes = Sizes(featureDims: dims, embeddingSizes: embeddings, lstmSizes: hiddens, fcSizes: [f1, f2], classes: classes)
     }
 
-    // MARK: Inference
+    /// Feature widths per modality (rgb, audio), from the weights.
+    public var featureWidths: [Int] { sizes.featureDims }
 
-    /// Logits [K] of one video: rgb [T, Drgb], audio [T′, Daudio] (T and T′ may differ).
-    public func logits(rgb: Tensor, audio: Tensor) throws -> [Float] {
-        try logits(FeatureBatch(rgb: [rgb], audio: [audio])).scalars
-    }
-
-    /// Logits [B, K] of a batch of videos.
-    public func logits(_ batch: FeatureBatch) throws -> Tensor {
-        try validate(batch)
-        var unused = SystemRandomNumberGenerator()
-        return forward(batch, training: false, rng: &unused)
-    }
-
-    /// Fails unless every video has rgb and audio of the weights' widths with at least one row each.
-    public func validate(_ batch: FeatureBatch) throws {
-        try validateFeatures(batch, widths: sizes.featureDims, minimumRows: 1)
-    }
-
-    // MARK: Training
-
-    public func forwardTraining<R: RandomNumberGenerator>(_ batch: FeatureBatch, rng: inout R) -> Tensor {
-        forward(batch, training: true, rng: &rng)
-    }
-
-    private func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
+    /// The forward pass; `training` draws dropout from `rng` and keeps what `backward` needs.
+    public func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)
-        var column = 0
-        for (i, branch) in branches.enumerated() {
-            let bw = ws.branches[i]
-            let (n, w) = (bw.seqs.total, 2 * sizes.lstmSizes[i])
+        forEachBranch(branches.count) { i in  // fc_feature + tanh → BiLSTM, the two modalities concurrently
+            let (branch, bw) = (branches[i], ws.branches[i])
+            let n = bw.seqs.total
             Linear.forward(y: bw.e.pointer, x: bw.x.pointer, weight: branch.feature.weight, bias: branch.feature.bias, rows: n)
             Activation.tanh.forward(bw.e.pointer, count: n * sizes.embeddingSizes[i])
             branch.lstm.forward(h: bw.h.pointer, buffers: bw.lstm, x: bw.e.pointer, seqs: bw.seqs)
+        }
+        var column = 0
+        for (i, branch) in branches.enumerated() {  // dropout → attention pooling into z
+            let bw = ws.branches[i]
+            let (n, w) = (bw.seqs.total, 2 * sizes.lstmSizes[i])
             if training {
                 dropout.forwardTraining(y: bw.d.pointer, mask: bw.mask.pointer, x: bw.h.pointer, count: n * w, rng: &rng)
             }
@@ -183,20 +166,24 @@ public final class AttentionLSTM: TrainableModel {
         Activation.relu.backward(ws.df1.pointer, y: ws.f1.pointer, count: b * f1)
         Linear.backward(dx: ws.dz.pointer, weight: fcOut1.weight, bias: fcOut1.bias, dy: ws.df1.pointer, x: ws.z.pointer, rows: b)
         var column = 0
-        for (i, branch) in branches.enumerated() {
+        for (i, branch) in branches.enumerated() {  // attention pooling → dropout, into dh
             let bw = ws.branches[i]
-            let (n, w, e) = (bw.seqs.total, 2 * sizes.lstmSizes[i], sizes.embeddingSizes[i])
+            let (n, w) = (bw.seqs.total, 2 * sizes.lstmSizes[i])
             bw.dd.zero(n * w)
             bw.dh.zero(n * w)
-            bw.de.zero(n * e)
             branch.attention.backward(
                 dd: bw.dd.pointer, da: bw.da.pointer, dPooled: ws.dz.pointer + column, pooledStride: z,
                 a: bw.a.pointer, d: bw.d.pointer, seqs: bw.seqs)
             dropout.backward(dx: bw.dh.pointer, dy: bw.dd.pointer, mask: bw.mask.pointer, count: n * w)
+            column += w
+        }
+        forEachBranch(branches.count) { i in  // BiLSTM → tanh → fc_feature, the two modalities concurrently
+            let (branch, bw) = (branches[i], ws.branches[i])
+            let (n, e) = (bw.seqs.total, sizes.embeddingSizes[i])
+            bw.de.zero(n * e)
             branch.lstm.backward(dx: bw.de.pointer, buffers: bw.lstm, dh: bw.dh.pointer, h: bw.h.pointer, x: bw.e.pointer, seqs: bw.seqs)
             Activation.tanh.backward(bw.de.pointer, y: bw.e.pointer, count: n * e)
             Linear.backward(dx: nil, weight: branch.feature.weight, bias: branch.feature.bias, dy: bw.de.pointer, x: bw.x.pointer, rows: n)
-            column += w
         }
     }
 }

@@ -47,6 +47,16 @@ import Tensor
         #expect(unnamed?.errorCode == 65)
     }
 
+    @Test func readsPerParameterDirectory() throws {
+        let section = Fixtures.expected["save_combine"] as? [String: Any] ?? [:]
+        let combined = try loadWeights(Fixtures.url("linear.pdiparams"), saveCombineNames: (section["names"] as? [String]) ?? [])
+        let directory = try loadWeights(Fixtures.url("per_parameter"))
+        #expect(directory.format == .saveCombine)
+        #expect(directory.tensors == combined.tensors)
+        let bad = formatError { _ = try loadWeights(Fixtures.directory.appendingPathComponent("fuzz")) }
+        #expect(bad?.errorCode == 65)
+    }
+
     @Test func differingLSTMAliasIsAnError() throws {
         var tensors = Fixtures.tensors("attention_lstm")
         let original = try #require(tensors["head.bi_lstm1.bias_hh_l0"])

@@ -55,6 +55,12 @@ enum TestMedia {
             "-pix_fmt", "yuv420p"])
     }
 
+    /// The long-GOP H.264 cut by stream copy at a non-keyframe: the MP4 edit list makes the demuxer mark the packets
+    /// before the cut as discarded (decoded as references, never shown), so the header's count is not the frame count.
+    static func h264EditList() throws -> String {
+        try make("h264-edit-list.mp4", ["-ss", "2.3", "-i", try h264LongGOP(), "-c", "copy", "-t", "6"])
+    }
+
     /// H.264 with open GOPs in Matroska (leading B-frames reference the previous GOP; cues are by pts).
     static func h264OpenGOP() throws -> String {
         try make("h264-open-gop.mkv", ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=8",

@@ -25,9 +25,7 @@ private let avx2Flags = "flags\t: fpu sse4_2 avx avx2 fma\n"
 }
 
 @Test func openBLASReportsAKernelAndThreadCount() {
+    // The environment's OPENBLAS_CORETYPE (if any) is what the library runs with; tests never override it.
     #expect(!OpenBLASKernel.coreName.isEmpty)
-    let before = OpenBLASKernel.threads
-    OpenBLASKernel.setThreads(1)
-    #expect(OpenBLASKernel.threads == 1)
-    OpenBLASKernel.setThreads(before)
+    #expect(OpenBLASKernel.threads >= 1)
 }

@@ -1,14 +1,28 @@
-#!/usr/bin/python3
-"""Puts each demo clip's labels into its PaddleVideo .pkl record and prints the training list (one path a line).
+#!/usr/bin/env python3
+"""Puts each demo clip's labels into its feature file and prints the data list (one path a line).
 
 Usage: label_features.py CLIPS/<split>.labels.tsv LABEL_NAMES.txt FEATURES_DIR > <split>.list
-`vigil extract` writes one per-video dict per .pkl with an empty label list; this sets `label` to the sorted class
-indices (PaddleVideo's convention), keeping the key type (str or bytes) the file already uses. Needs numpy (Debian's
-python3-numpy) because the records hold numpy arrays.
+`vigil extract clip.mp4 -o clip.safetensors` writes Float32 features with an empty label list; this sets the
+`__metadata__` key `labels` (a JSON array of class indices, as Formats reads it) in FEATURES_DIR/<clip>.safetensors,
+rewriting only the JSON header (data offsets are relative to the data buffer, so the tensors stay as they are).
+Standard library only.
 """
+import json
 import os
-import pickle
+import struct
 import sys
+
+
+def set_labels(path, labels):
+    with open(path, "rb") as f:
+        data = f.read()
+    (length,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + length])
+    header.setdefault("__metadata__", {})["labels"] = json.dumps(labels, separators=(",", ":"))
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data[8 + length:])
 
 
 def main():
@@ -18,13 +32,8 @@ def main():
     with open(tsv) as f:
         for line in f:
             rel, labels = line.rstrip("\n").split("\t")[:2]
-            path = os.path.abspath(os.path.join(features, os.path.splitext(rel)[0] + ".pkl"))
-            with open(path, "rb") as record_file:
-                record = pickle.load(record_file, encoding="latin1")
-            key = b"label" if any(isinstance(k, bytes) for k in record) else "label"
-            record[key] = sorted(index[name] for name in labels.split(",") if name)
-            with open(path, "wb") as record_file:
-                pickle.dump(record, record_file, protocol=2)
+            path = os.path.abspath(os.path.join(features, os.path.splitext(rel)[0] + ".safetensors"))
+            set_labels(path, sorted(index[name] for name in labels.split(",") if name))
             print(path)
 
 

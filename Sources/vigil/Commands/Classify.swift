@@ -1,10 +1,62 @@
-// `vigil classify` (placeholder until its issue lands).
+// `vigil classify INPUT...`: decode → sample → extract → model → one JSON line per input.
 import ArgumentParser
+import Foundation
+import Pipeline
 
 struct Classify: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        abstract: "Classify video files end to end and print one JSON line per input.",
+        discussion: """
+            Keys: source, duration, model, frames (rows the model read), sampled_frames, audio (false: no audio \
+            track, zero audio features), damaged_frames, top_k [{class, label, score}] (sigmoid scores), timings \
+            (seconds per stage). With neither --weights nor --pipeline, uses pipelines/default.yaml installed with \
+            the program. A progress bar goes to stderr when it is a terminal.
+            """)
+
+    @Argument(help: "Media files or URLs.")
+    var inputs: [String]
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var extractors: ExtractorOptions
+
+    @Option(help: "Also draw per-class score over time (sliding windows) as an SVG (one input only).")
+    var timeline: String?
+
+    @Option(name: .customLong("timeline-window"), help: "Seconds of video per timeline window.")
+    var timelineWindow: Double = 10
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one input") }
+        if timeline != nil, inputs.count > 1 { throw ValidationError("--timeline draws one input; give one") }
+        if !(timelineWindow > 0) { throw ValidationError("--timeline-window must be positive") }
+    }
 
     func run() throws {
-        throw ValidationError("vigil classify is not implemented yet")
+        try reportingFailures {
+            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true))
+            model.apply(to: &settings)
+            sampling.apply(to: &settings)
+            extractors.apply(to: &settings)
+            let pipeline = try ClassifyPipeline(settings)
+            for input in inputs {
+                let progress = ProgressBar(name: input)
+                let (result, features) = try pipeline.run(input, progress: progress.update)
+                progress.finish()
+                try Info.writeJSONLine(result)
+                if let timeline {
+                    let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
+                    try writeSVG(drawn.svg(), to: timeline)
+                }
+            }
+        }
+    }
+
+    private func writeSVG(_ svg: String, to path: String) throws {
+        do {
+            try svg.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw PipelineError.output(path: path, reason: error.localizedDescription)
+        }
     }
 }

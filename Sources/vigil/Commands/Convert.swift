@@ -1,10 +1,36 @@
-// `vigil convert` (placeholder until its issue lands).
+// `vigil convert`: PaddlePaddle .pdparams ⇄ Vigil .safetensors, checked by building the model on the way.
 import ArgumentParser
+import Formats
+import Foundation
+import Models
 
 struct Convert: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        abstract: "Convert model weights: IN.pdparams -o OUT.safetensors, or MODEL.safetensors -o MODEL.pdparams.",
+        discussion: """
+            The output format follows the -o extension. The weights must make a whole AttentionLSTM or \
+            AttentionCluster (every key, consistent shapes), or nothing is written.
+            """)
+
+    @Argument(help: "Weights to read: a .pdparams (pickle) or .safetensors file.")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "File to write: .safetensors (with model type and labels) or .pdparams.")
+    var output: String
+
+    @Option(help: "Class names to store in a .safetensors output (vocabulary.csv or one name per line).")
+    var labels: String?
 
     func run() throws {
-        throw ValidationError("vigil convert is not implemented yet")
+        try reportingFailures {
+            var weights = try loadWeights(URL(fileURLWithPath: input))
+            switch weights.modelType {
+            case .attentionLSTM: _ = try AttentionLSTM(weights: weights.tensors)
+            case .attentionCluster: _ = try AttentionCluster(weights: weights.tensors)
+            case nil: throw ModelError.badInput("\(input): the weights are neither AttentionLSTM's nor AttentionCluster's")
+            }
+            if let labels { weights = try weights.withLabelNames(LabelMap.load(URL(fileURLWithPath: labels))) }
+            try saveWeights(weights, to: URL(fileURLWithPath: output))
+        }
     }
 }

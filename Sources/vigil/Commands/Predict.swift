@@ -1,10 +1,83 @@
-// `vigil predict` (placeholder until its issue lands).
+// `vigil predict`: classify feature files (PaddleVideo .pkl, YouTube-8M .tfrecord, Vigil .safetensors) with
+// AttentionLSTM or AttentionCluster weights; one JSON line per video on stdout (docs/models.md).
 import ArgumentParser
+import Formats
+import Foundation
+import Logging
+import Media
+import Pipeline
+import Tensor
 
 struct Predict: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        abstract: "Classify the videos in feature files; one JSON line per video: video, model, top_k.",
+        discussion: """
+            The model type and every size come from the weights (.pdparams or .safetensors). A --config (Vigil, \
+            PaddleVideo or PaddleCV YAML) only checks them; a disagreement exits 64 naming the tensor.
+            """)
+
+    @Option(help: "Weights: a PaddlePaddle .pdparams or a Vigil .safetensors file (default: the config's model.weights).")
+    var weights: String?
+
+    @Option(help: "A pipeline YAML (Vigil, PaddleVideo or PaddleCV layout) whose model sizes must match the weights.")
+    var config: String?
+
+    @Option(help: "Class names: YouTube-8M vocabulary.csv or one name per line (default: config's, then the weights').")
+    var labels: String?
+
+    @Option(name: .customLong("top-k"), help: "How many classes to list per video (default: config's top_k, else 5).")
+    var topK: Int?
+
+    @Flag(name: .customLong("all-scores"), help: "Also print every class's logit and sigmoid score.")
+    var allScores = false
+
+    @Option(name: .customLong("seg-num"), help: "AttentionCluster: frames sampled per video (default: config's, else 100).")
+    var segNum: Int?
+
+    @Option(help: "AttentionCluster: where each sampled frame falls in its segment: center or random.")
+    var sampling: String?
+
+    @Option(help: "Seed for --sampling random.")
+    var seed: UInt64 = 0
+
+    @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).")
+    var threads: Int?
+
+    @Flag(help: "Log the OpenBLAS kernel and thread count on stderr.")
+    var verbose = false
+
+    @Argument(help: "Feature files; a shard yields one line per video, in file order.")
+    var inputs: [String]
+
+    func validate() throws {
+        if let topK, topK < 1 { throw ValidationError("--top-k must be positive") }
+        guard sampling == nil || sampling == "center" || sampling == "random" else {
+            throw ValidationError("--sampling must be center or random, not \(sampling ?? "")")
+        }
+        guard weights != nil || config != nil else { throw ValidationError("give --weights (or a --config naming model.weights)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() throws {
-        throw ValidationError("vigil predict is not implemented yet")
+        try reportingFailures {
+            if let threads { OpenBLASKernel.setThreads(threads) }
+            var logger = Logger(label: "vigil.predict", factory: { StreamLogHandler.standardError(label: $0) })
+            logger.logLevel = verbose ? .debug : .warning
+            logger.debug("OpenBLAS kernel \(OpenBLASKernel.coreName), \(OpenBLASKernel.threads) thread(s)")
+            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
+            guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? pipeline?.model.weights else {
+                throw PipelineError.usage("no weights: give --weights or set model.weights in \(config ?? "the config")")
+            }
+            let mode: UniformSampler.Mode? = sampling.map { $0 == "random" ? .random(seed: seed) : .center }
+            let predictor = try Predictor(
+                weights: weightsURL, config: pipeline, labels: labels.map { URL(fileURLWithPath: $0) },
+                segments: segNum, mode: mode)
+            for input in inputs {
+                for record in try readFeatureRecords(URL(fileURLWithPath: input)) {
+                    let k = topK ?? pipeline?.model.topK ?? 5
+                    try Info.writeJSONLine(try predictor.predict(record, topK: k, allScores: allScores))
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,42 @@
+// Flags that choose the model: a pipeline file and/or weights, labels, how many classes to print.
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `--pipeline` (alias `--config`), `--weights`, `--labels`, `--top-k`.
+struct ModelOptions: ParsableArguments {
+    @Option(name: [.customLong("pipeline"), .customLong("config")], help: "Pipeline YAML (Vigil, PaddleVideo or PaddleCV layout).")
+    var pipeline: String?
+
+    @Option(help: "Model weights (.safetensors or .pdparams); overrides the pipeline's.")
+    var weights: String?
+
+    @Option(help: "Label names: YouTube-8M vocabulary.csv or one name per line; overrides the pipeline's.")
+    var labels: String?
+
+    @Option(name: .customLong("top-k"), help: "How many classes to report.")
+    var topK: Int?
+
+    func validate() throws {
+        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
+    }
+
+    /// The pipeline file named by `--pipeline`, or the default one when neither it nor `--weights` is given.
+    func loadConfig(useDefault: Bool) throws -> PipelineConfig {
+        if let pipeline { return try PipelineConfig.load(contentsOf: URL(fileURLWithPath: pipeline)) }
+        guard useDefault, weights == nil else { return PipelineConfig() }
+        guard let url = PipelineConfig.defaultPipelineURL() else {
+            let looked = PipelineConfig.candidateDefaultPipelines(executable: Bundle.main.executableURL).map(\.path)
+            throw PipelineError.missingInput(
+                "no model given and no default pipeline found (looked for \(looked.joined(separator: ", "))): pass --weights or --pipeline")
+        }
+        return try PipelineConfig.load(contentsOf: url)
+    }
+
+    /// Applies these flags to `settings`.
+    func apply(to settings: inout PipelineSettings) {
+        if let weights { settings.weights = URL(fileURLWithPath: weights) }
+        if let labels { settings.labels = URL(fileURLWithPath: labels) }
+        if let topK { settings.topK = topK }
+    }
+}
