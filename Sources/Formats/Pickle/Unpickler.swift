@@ -38,26 +38,20 @@ private final class DTypeBox {
     init(_ dtype: NumpyDType) { self.dtype = dtype }
 }
 
-/// A value while the VM runs.
+/// A value while the VM runs: plain values as they will be loaded, plus the mutable boxes and callables.
 private enum Node {
-    case none, bool(Bool), int(Int), float(Double), string(String), bytes(Data)
+    case value(PickleValue)  // none, bool, int, float, str, bytes, numpy scalar
     case tuple([Node]), list(ListBox), dict(DictBox)
-    case array(ArrayBox), scalar(NumpyArray), dtype(DTypeBox)
+    case array(ArrayBox), dtype(DTypeBox)
     case global(PickleGlobal)
 
     var typeName: String {
         switch self {
-        case .none: return "None"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .float: return "float"
-        case .string: return "str"
-        case .bytes: return "bytes"
+        case .value(let value): return value.typeName
         case .tuple: return "tuple"
         case .list: return "list"
         case .dict: return "dict"
         case .array: return "numpy array"
-        case .scalar: return "numpy scalar"
         case .dtype: return "numpy dtype"
         case .global: return "global"
         }
@@ -174,28 +168,28 @@ private struct PickleMachine {
             case UInt8(ascii: "j"): try recall(Int(try reader.uint32LE("LONG_BINGET")))
 
             // Constants and numbers
-            case UInt8(ascii: "N"): try push(.none)
-            case 0x88: try push(.bool(true))
-            case 0x89: try push(.bool(false))
-            case UInt8(ascii: "K"): try push(.int(Int(try reader.byte("BININT1"))))
-            case UInt8(ascii: "M"): try push(.int(Int(try reader.uint16LE("BININT2"))))
-            case UInt8(ascii: "J"): try push(.int(Int(try reader.int32LE("BININT"))))
-            case 0x8a: try push(.int(try long(Int(try reader.byte("LONG1")))))
-            case 0x8b: try push(.int(try long(try reader.length(4, "LONG4"))))
-            case UInt8(ascii: "G"): try push(.float(try reader.float64BE("BINFLOAT")))
+            case UInt8(ascii: "N"): try push(.value(.none))
+            case 0x88: try push(.value(.bool(true)))
+            case 0x89: try push(.value(.bool(false)))
+            case UInt8(ascii: "K"): try push(.value(.int(Int(try reader.byte("BININT1")))))
+            case UInt8(ascii: "M"): try push(.value(.int(Int(try reader.uint16LE("BININT2")))))
+            case UInt8(ascii: "J"): try push(.value(.int(Int(try reader.int32LE("BININT")))))
+            case 0x8a: try push(.value(.int(try long(Int(try reader.byte("LONG1"))))))
+            case 0x8b: try push(.value(.int(try long(try reader.length(4, "LONG4")))))
+            case UInt8(ascii: "G"): try push(.value(.float(try reader.float64BE("BINFLOAT"))))
 
             // Strings and bytes
-            case UInt8(ascii: "X"): try push(.string(try text(try reader.length(4, "BINUNICODE"), "BINUNICODE")))
-            case 0x8c: try push(.string(try text(try reader.length(1, "SHORT_BINUNICODE"), "SHORT_BINUNICODE")))
-            case 0x8d: try push(.string(try text(try reader.length(8, "BINUNICODE8"), "BINUNICODE8")))
+            case UInt8(ascii: "X"): try push(.value(.string(try text(try reader.length(4, "BINUNICODE"), "BINUNICODE"))))
+            case 0x8c: try push(.value(.string(try text(try reader.length(1, "SHORT_BINUNICODE"), "SHORT_BINUNICODE"))))
+            case 0x8d: try push(.value(.string(try text(try reader.length(8, "BINUNICODE8"), "BINUNICODE8"))))
             case UInt8(ascii: "T"):  // BINSTRING: a signed length
                 let length = try reader.int32LE("BINSTRING length")
-                try push(.bytes(try reader.bytes(Int(length), "BINSTRING")))
-            case UInt8(ascii: "U"): try push(.bytes(try reader.bytes(try reader.length(1, "SHORT_BINSTRING"), "SHORT_BINSTRING")))
-            case UInt8(ascii: "B"): try push(.bytes(try reader.bytes(try reader.length(4, "BINBYTES"), "BINBYTES")))
-            case UInt8(ascii: "C"): try push(.bytes(try reader.bytes(try reader.length(1, "SHORT_BINBYTES"), "SHORT_BINBYTES")))
-            case 0x8e: try push(.bytes(try reader.bytes(try reader.length(8, "BINBYTES8"), "BINBYTES8")))
-            case 0x96: try push(.bytes(try reader.bytes(try reader.length(8, "BYTEARRAY8"), "BYTEARRAY8")))
+                try push(.value(.bytes(try reader.bytes(Int(length), "BINSTRING"))))
+            case UInt8(ascii: "U"): try push(.value(.bytes(try reader.bytes(try reader.length(1, "SHORT_BINSTRING"), "SHORT_BINSTRING"))))
+            case UInt8(ascii: "B"): try push(.value(.bytes(try reader.bytes(try reader.length(4, "BINBYTES"), "BINBYTES"))))
+            case UInt8(ascii: "C"): try push(.value(.bytes(try reader.bytes(try reader.length(1, "SHORT_BINBYTES"), "SHORT_BINBYTES"))))
+            case 0x8e: try push(.value(.bytes(try reader.bytes(try reader.length(8, "BINBYTES8"), "BINBYTES8"))))
+            case 0x96: try push(.value(.bytes(try reader.bytes(try reader.length(8, "BYTEARRAY8"), "BYTEARRAY8"))))
 
             // Containers
             case UInt8(ascii: ")"): try push(.tuple([]))
@@ -230,7 +224,7 @@ private struct PickleMachine {
                 try push(try global(module: module, name: name))
             case 0x93:  // STACK_GLOBAL
                 let name = try pop("STACK_GLOBAL"), module = try pop("STACK_GLOBAL")
-                guard case .string(let n) = name, case .string(let m) = module else {
+                guard case .value(.string(let n)) = name, case .value(.string(let m)) = module else {
                     throw fail("STACK_GLOBAL needs two strings, got \(module.typeName) and \(name.typeName)")
                 }
                 try push(try global(module: m, name: n))
@@ -300,17 +294,17 @@ private struct PickleMachine {
             guard a.count == 3, case .global(.ndarray) = a[0] else { throw fail("_reconstruct expects (numpy.ndarray, shape, typecode)") }
             return .array(ArrayBox())
         case .dtype:  // dtype('f4', False, True)
-            guard let first = a.first, case .string(let descr) = first else { throw fail("numpy.dtype expects a type string") }
+            guard let first = a.first, case .value(.string(let descr)) = first else { throw fail("numpy.dtype expects a type string") }
             guard let dtype = NumpyDType(descr) else { throw fail("unsupported numpy dtype '\(descr)'") }
             return .dtype(DTypeBox(dtype))
         case .scalar:  // scalar(dtype, raw bytes)
             guard a.count == 2, case .dtype(let box) = a[0] else { throw fail("numpy scalar expects (dtype, bytes)") }
             let raw = try rawBytes(a[1], "numpy scalar")
-            return .scalar(try NumpyArray(dtype: box.dtype, shape: [], data: raw, path: path))
+            return .value(.array(try NumpyArray(dtype: box.dtype, shape: [], data: raw, path: path)))
         case .fromBuffer:  // _frombuffer(buffer, dtype, shape, order)
             guard a.count == 4, case .dtype(let box) = a[1] else { throw fail("_frombuffer expects (buffer, dtype, shape, order)") }
             let raw = try rawBytes(a[0], "_frombuffer")
-            guard case .string(let order) = a[3], order == "C" || order == "F" else { throw fail("_frombuffer order must be 'C' or 'F'") }
+            guard case .value(.string(let order)) = a[3], order == "C" || order == "F" else { throw fail("_frombuffer order must be 'C' or 'F'") }
             let array = try NumpyArray(dtype: box.dtype, shape: try shape(a[2]), data: raw, fortranOrder: order == "F", path: path)
             let result = ArrayBox()
             result.array = array
@@ -324,20 +318,26 @@ private struct PickleMachine {
                 case .tuple(let t): rows = t
                 default: throw fail("OrderedDict expects a list of pairs")
                 }
-                for row in rows {
-                    guard case .tuple(let pair) = row, pair.count == 2 else { throw fail("OrderedDict expects (key, value) pairs") }
+                for row in rows {  // Python 3 pairs are tuples, Python 2's OrderedDict pickles [key, value] lists
+                    let pair: [Node]
+                    switch row {
+                    case .tuple(let items): pair = items
+                    case .list(let list): pair = list.items
+                    default: pair = []
+                    }
+                    guard pair.count == 2 else { throw fail("OrderedDict expects (key, value) pairs") }
                     entries.append((pair[0], pair[1]))
                 }
             }
             return newDict(entries)
         case .codecsEncode:  // _codecs.encode(str, 'latin1'): how Python 3 writes bytes in protocol 2
-            guard a.count == 2, case .string(let text) = a[0], case .string(let codec) = a[1] else {
+            guard a.count == 2, case .value(.string(let text)) = a[0], case .value(.string(let codec)) = a[1] else {
                 throw fail("_codecs.encode expects (str, encoding)")
             }
             guard ["latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1"].contains(codec.lowercased()) else {
                 throw fail("_codecs.encode with encoding '\(codec)' (only latin1)")
             }
-            return .bytes(try latin1(text))
+            return .value(.bytes(try latin1(text)))
         case .ndarray:
             throw fail("numpy.ndarray may only appear as an argument of _reconstruct")
         }
@@ -355,8 +355,8 @@ private struct PickleMachine {
     /// Bytes, or a str holding bytes as latin1 code points (Python 2 pickles read with encoding='latin1').
     func rawBytes(_ node: Node, _ what: String) throws -> Data {
         switch node {
-        case .bytes(let data): return data
-        case .string(let text): return try latin1(text)
+        case .value(.bytes(let data)): return data
+        case .value(.string(let text)): return try latin1(text)
         default: throw fail("\(what) data must be bytes, got \(node.typeName)")
         }
     }
@@ -364,7 +364,7 @@ private struct PickleMachine {
     func shape(_ node: Node) throws -> [Int] {
         guard case .tuple(let dims) = node else { throw fail("array shape must be a tuple, got \(node.typeName)") }
         return try dims.map {
-            guard case .int(let d) = $0, d >= 0 else { throw fail("array shape holds a \($0.typeName) that is not a size") }
+            guard case .value(.int(let d)) = $0, d >= 0 else { throw fail("array shape holds a \($0.typeName) that is not a size") }
             return d
         }
     }
@@ -378,8 +378,8 @@ private struct PickleMachine {
             guard s.count == 4, case .dtype(let dtype) = s[1] else { throw fail("ndarray state must be (shape, dtype, fortran, data)") }
             let fortran: Bool
             switch s[2] {
-            case .bool(let b): fortran = b
-            case .int(let i): fortran = i != 0
+            case .value(.bool(let b)): fortran = b
+            case .value(.int(let i)): fortran = i != 0
             default: throw fail("ndarray fortran flag is a \(s[2].typeName)")
             }
             if case .list = s[3] { throw fail("object arrays are not supported") }
@@ -387,11 +387,11 @@ private struct PickleMachine {
                 dtype: dtype.dtype, shape: try shape(s[0]), data: try rawBytes(s[3], "ndarray"), fortranOrder: fortran, path: path)
         case .dtype(let box):
             // (version, byteorder, subdescr, names, fields, elsize, alignment, flags[, metadata])
-            guard case .tuple(let s) = state, s.count >= 5, case .string(let order) = s[1] else { throw fail("dtype state is not a dtype's") }
-            guard case .none = s[3], case .none = s[4] else { throw fail("structured numpy dtypes are not supported") }
+            guard case .tuple(let s) = state, s.count >= 5, case .value(.string(let order)) = s[1] else { throw fail("dtype state is not a dtype's") }
+            guard case .value(.none) = s[3], case .value(.none) = s[4] else { throw fail("structured numpy dtypes are not supported") }
             box.dtype.littleEndian = order != ">" || box.dtype.itemSize == 1
         case .dict:
-            if case .none = state { return }
+            if case .value(.none) = state { return }
             if case .dict(let extra) = state, extra.entries.isEmpty { return }
             throw fail("a dict cannot take BUILD state")
         default:
@@ -407,12 +407,7 @@ private struct PickleMachine {
         budget -= 1
         guard budget >= 0 else { throw fail("more values than the file's size allows (shared containers?)") }
         switch node {
-        case .none: return .none
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .float(let f): return .float(f)
-        case .string(let s): return .string(s)
-        case .bytes(let b): return .bytes(b)
+        case .value(let plain): return plain
         case .tuple(let items): return .tuple(try items.map { try value(of: $0, depth: depth + 1, budget: &budget) })
         case .list(let box): return .list(try box.items.map { try value(of: $0, depth: depth + 1, budget: &budget) })
         case .dict(let box):
@@ -422,7 +417,6 @@ private struct PickleMachine {
         case .array(let box):
             guard let array = box.array else { throw fail("a numpy array was never filled by BUILD") }
             return .array(array)
-        case .scalar(let array): return .array(array)
         case .dtype(let box): return .dtype(box.dtype)
         case .global: throw fail("a bare global is not data")
         }
