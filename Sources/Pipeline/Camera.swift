@@ -107,17 +107,23 @@ final class Camera: @unchecked Sendable {
         let settings = spec.settings
         let input = CameraInput(spec)
         let source = try MediaSource(url: input.location, options: input.options, abortHandle: abort)
+        let hasAudio = source.info.audioStream != nil
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
-                skipNonReference: settings.skipNonReferenceFrames))
+                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
         var extractor = try stages.makeExtractor()
+        var audio = CameraAudio(
+            extractor: hasAudio ? try stages.makeAudioExtractor() : nil, dimension: classifier.audioDimension)
         var window = RollingWindow(
             windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: extractor.dimension)
+        var audioWindow = RollingWindow(
+            windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: audio.dimension)
         var scheduler = try StrideScheduler(strideSeconds: settings.strideSeconds)
         var clock = StreamClock()
         var online = false
         while let item = try nextItem(reader, tailing: input.isTail && online) {
+            if case .audio(let chunk) = item { audio.append(chunk) }
             guard case .video(let frame) = item, frame.pts.isFinite else { continue }
             watchdog.feed()
             if !online {
@@ -129,10 +135,11 @@ final class Camera: @unchecked Sendable {
             }
             let vector = try extractor.extract(rgb: frame.rgb, width: frame.width, height: frame.height, pts: frame.pts)
             try window.append(TimedFeatures(pts: frame.pts, vector: vector))
+            try audioWindow.append(TimedFeatures(pts: frame.pts, vector: try audio.vector(at: frame.pts)))
             let endTime = clock.epoch(pts: frame.pts)
             guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
             let job = CameraWindowJob(
-                window: window, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
+                window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
                 arrivedAt: NoFramesWatchdog.monotonicSeconds())
             mailbox.put(job, waitForRoom: spec.isLocalFile)
         }

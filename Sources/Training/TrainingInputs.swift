@@ -20,8 +20,8 @@ public enum TrainingInputs {
             }
         }
         let (options, epochs) = try settings.resolved(for: blueprint.type)
-        try train.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the training list")
-        try valid?.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the validation list")
+        try train.validate(classes: blueprint.classes, featureDims: blueprint.featureDims)
+        try valid?.validate(classes: blueprint.classes, featureDims: blueprint.featureDims)
         var metadata = CheckpointMetadata(blueprint: blueprint, labels: labels, segments: options.sampling?.segments)
         let weights: [String: Tensor]
         var optimizerState: [String: [Float]]?

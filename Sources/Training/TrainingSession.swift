@@ -25,9 +25,8 @@ public struct EpochReport: Encodable, Sendable {
     }
 }
 
-/// Runs the remaining epochs, writing the latest checkpoint (default `OUT.last.safetensors`) after each (and on
-/// interruption) and
-/// `OUT.safetensors` whenever validation Hit@1 improves (every epoch without validation).
+/// Runs the remaining epochs, writing the latest checkpoint (default `OUT.last.safetensors`) after each and on
+/// interruption, and `OUT` whenever validation Hit@1 improves (every epoch without validation).
 public final class TrainingSession {
     let trainer: Trainer
     let train: FeatureDataset
@@ -86,7 +85,7 @@ public final class TrainingSession {
         return true
     }
 
-    /// `OUT.last.safetensors` and, beside it, the optimiser state of the same moment. After an interruption the
+    /// The latest checkpoint and, beside it, the optimiser state of the same moment. After an interruption the
     /// weights are mid-epoch, so the state is tagged with the completed epochs and a resume restarts that epoch.
     private func writeLatest(_ weights: [String: Tensor]) throws {
         try Checkpoint.write(weights, metadata: metadata, to: latest)

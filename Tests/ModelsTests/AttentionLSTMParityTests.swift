@@ -47,3 +47,22 @@ import Testing
         expectLossAndGradientsMatch(model, fixture)
     }
 }
+
+@Test func oneModelInstanceGivesTheSameLogitsAcrossChangingBatchShapes() throws {
+    // The workspace grows to the largest shape and is reused: no stale rows may leak between calls.
+    let fixture = try ParityFixture("attention_lstm")
+    let model = try AttentionLSTM(weights: fixture.weights)
+    let batch = fixture.batch
+    let expected = fixture.tensor("logits")
+    let k = expected.columns
+    _ = try model.logits(batch)
+    let last = batch.count - 1
+    let single = try model.logits(rgb: batch.rgb[last], audio: batch.audio[last])
+    #expect(maxAbsDifference(single, Array(expected.scalars[last * k..<(last + 1) * k])).value <= 1e-4)
+    let reversed = FeatureBatch(rgb: batch.rgb.reversed(), audio: batch.audio.reversed())
+    let logits = try model.logits(reversed)
+    for video in 0..<batch.count {
+        let row = Array(logits.scalars[(last - video) * k..<(last - video + 1) * k])
+        #expect(maxAbsDifference(row, Array(expected.scalars[video * k..<(video + 1) * k])).value <= 1e-4)
+    }
+}

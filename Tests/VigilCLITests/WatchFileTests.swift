@@ -82,11 +82,15 @@ import Testing
         try WatchLog(vigil.lines).checkInvariants()
     }
 
-    @Test func missingWeightsIsAUsageError() throws {
+    @Test func aPipelineWithoutWeightsIsAUsageError() throws {
         let fixture = try WatchFixture()
-        let vigil = try ChildProcess(vigilBinary.path, ["watch", "udp://127.0.0.1:9"])
+        let pipeline = fixture.folder.appendingPathComponent("no-model.yaml")
+        try "watch: {stride: 2}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let stderr = fixture.folder.appendingPathComponent("stderr.txt")
+        let vigil = try ChildProcess(
+            vigilBinary.path, ["watch", "udp://127.0.0.1:9", "--pipeline", pipeline.path], stderrFile: stderr)
         #expect(vigil.waitForExit(timeoutSeconds: 20) == 64)
         #expect(vigil.lines.isEmpty)
-        _ = fixture
+        #expect(try String(contentsOf: stderr, encoding: .utf8).hasPrefix("vigil: vigil watch: no weights"))
     }
 }

@@ -4,16 +4,16 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct WatchLiveTests {
-    @Test func udpSenderKilledAndRestartedReconnectsAndKeepsTheEventAcrossTheShortDrop() throws {
+    @Test func udpSenderWithSoundKilledAndRestartedReconnectsAndKeepsTheEventAcrossTheShortDrop() throws {
         let fixture = try WatchFixture()
         let port = freePort(udp: true)
         let url = "udp://127.0.0.1:\(port)"
-        var sender = try udpSender(port: port)
+        var sender = try udpSender(port: port, audio: true)
         let vigil = try ChildProcess(vigilBinary.path, fixture.watchArguments([url]))
         #expect(vigil.waitForEvent("start", timeoutSeconds: 15))
         sender.send(SIGKILL)
         #expect(vigil.waitForStatus("reconnecting", timeoutSeconds: 10))
-        sender = try udpSender(port: port)
+        sender = try udpSender(port: port, audio: true)
         #expect(vigil.waitForStatus("online", count: 2, timeoutSeconds: 15))
         #expect(vigil.interrupt() == 0)
         let log = try WatchLog(vigil.lines)
