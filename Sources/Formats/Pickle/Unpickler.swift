@@ -318,8 +318,14 @@ private struct PickleMachine {
                 case .tuple(let t): rows = t
                 default: throw fail("OrderedDict expects a list of pairs")
                 }
-                for row in rows {
-                    guard case .tuple(let pair) = row, pair.count == 2 else { throw fail("OrderedDict expects (key, value) pairs") }
+                for row in rows {  // Python 3 pairs are tuples, Python 2's OrderedDict pickles [key, value] lists
+                    let pair: [Node]
+                    switch row {
+                    case .tuple(let items): pair = items
+                    case .list(let list): pair = list.items
+                    default: pair = []
+                    }
+                    guard pair.count == 2 else { throw fail("OrderedDict expects (key, value) pairs") }
                     entries.append((pair[0], pair[1]))
                 }
             }
