@@ -51,7 +51,8 @@ final class FormatContext {
     /// read timeout throws `.unavailable`; corrupt data throws `.malformed`.
     func read(into packet: Packet) throws -> FFStatus {
         abortHandle.arm(readTimeout)
-        let code = av_read_frame(pointer, packet.pointer)
+        var code = av_read_frame(pointer, packet.pointer)
+        while code == vigil_averror(EAGAIN) { code = av_read_frame(pointer, packet.pointer) }  // MPEG-TS lost sync: not a packet
         if code == vigil_averror_exit() {
             if abortHandle.isAborted { return .endOfStream }
             throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")
