@@ -22,14 +22,14 @@ struct ModelOptions: ParsableArguments {
     }
 
     /// The pipeline file named by `--pipeline`, or the default one when neither it nor `--weights` is given; the
-    /// error for having no model at all names `input` (the first thing the command would have classified).
-    func loadConfig(useDefault: Bool, for input: String) throws -> PipelineConfig {
+    /// error for having no model at all names `input` (the first thing the command would have classified), if given.
+    func loadConfig(useDefault: Bool, for input: String? = nil) throws -> PipelineConfig {
         if let pipeline { return try PipelineConfig.load(contentsOf: URL(fileURLWithPath: pipeline)) }
         guard useDefault, weights == nil else { return PipelineConfig() }
         guard let url = PipelineConfig.defaultPipelineURL() else {
             let looked = PipelineConfig.candidateDefaultPipelines(executable: Bundle.main.executableURL).map(\.path)
             throw PipelineError.missingInput(
-                "\(input): no model to classify it with: pass --weights or --pipeline (no default pipeline at \(looked.joined(separator: ", ")))")
+                "\(input.map { "\($0): " } ?? "")no model to classify with: pass --weights or --pipeline (no default pipeline at \(looked.joined(separator: ", ")))")
         }
         return try PipelineConfig.load(contentsOf: url)
     }
