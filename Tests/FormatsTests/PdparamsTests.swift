@@ -68,6 +68,16 @@ import Tensor
         #expect(error?.reason.contains("head.bi_lstm1.0.cell_fw.bias_hh differs") == true)
     }
 
+    @Test func nonFloatParameterAndNonDictAreNamed() throws {
+        let ints = try NumpyArray(dtype: .int32, shape: [1], data: Data([1, 0, 0, 0]), path: "t")
+        let intParameter = try PickleWriter.encode(.dict([PickleEntry(.string("fc1.bias"), .array(ints))]))
+        let error = formatError { _ = try PaddleStateDict.weights(from: try Unpickler.load(intParameter, path: "x"), path: "x") }
+        #expect(error?.reason == "parameter fc1.bias has dtype <i4, not a float type")
+        let list = try PickleWriter.encode(.list([]))
+        let notDict = formatError { _ = try PaddleStateDict.weights(from: try Unpickler.load(list, path: "x"), path: "x") }
+        #expect(notDict?.reason == "a .pdparams pickle must hold a dict, found a list")
+    }
+
     @Test func aliasNamesMapBothWays() {
         #expect(LSTMAliases.canonicalName(of: "head.bi_lstm0.0.cell_bw.weight_hh") == "head.bi_lstm0.weight_hh_l0_reverse")
         #expect(LSTMAliases.alias(of: "head.bi_lstm0.weight_hh_l0_reverse") == "head.bi_lstm0.0.cell_bw.weight_hh")
