@@ -5,7 +5,9 @@ that falls behind slows its sender and shows up as drift instead of lost packets
 at 1 frame/s with the published-size AttentionCluster (stride 2 s, window 100 s).
 
 Drift per camera = wall time between its first and last window line − stream time between them; a camera keeps
-up when its drift stays below one stride. Also reports vigil's CPU use and each window's classification latency.
+up when its drift stays below one stride. Also reports vigil's CPU use and each window's classification latency,
+and vigil's CPU seconds per second of camera stream processed (a cost that holds even on a loaded machine, where
+the wall-clock figures only show what the machine had left).
 
   /usr/bin/python3 Benchmarks/watch/capacity.py N [--seconds 90] [--extra "VIGIL FLAGS"]
 Needs a release build (swift build -c release) and numpy (for the weights)."""
@@ -61,7 +63,8 @@ def main():
     reader.start()
     start, cpu_start = time.monotonic(), cpu_seconds(vigil.pid)
     time.sleep(args.seconds)
-    cpu = (cpu_seconds(vigil.pid) - cpu_start) / (time.monotonic() - start)
+    cpu_used = cpu_seconds(vigil.pid) - cpu_start
+    cpu = cpu_used / (time.monotonic() - start)
     vigil.send_signal(2)
     vigil.wait(timeout=30)
     reader.join()
@@ -71,13 +74,14 @@ def main():
     for arrival, event in lines:
         if event["type"] == "window":
             windows.setdefault(event["camera"], []).append((arrival, event))
-    drifts, latencies, counts = [], [], []
+    drifts, latencies, counts, stream_seconds = [], [], [], 0.0
     for url in urls:
         seen = windows.get(url, [])
         counts.append(len(seen))
         if len(seen) >= 2:
             (a0, e0), (a1, e1) = seen[0], seen[-1]
             drifts.append((a1 - a0) - (e1["end_pts"] - e0["end_pts"]))
+            stream_seconds += e1["end_pts"] - e0["end_pts"]
         latencies += [e["latency"] for _, e in seen]
     dropped = sum(seen[-1][1]["dropped_windows"] for seen in windows.values() if seen)
     print(f"cameras {args.cameras}: windows per camera {min(counts)}–{max(counts)} in {args.seconds} s; "
@@ -86,6 +90,10 @@ def main():
           f"{sorted(latencies)[len(latencies) // 2] * 1000 if latencies else float('nan'):.0f} ms, "
           f"max {max(latencies, default=float('nan')) * 1000:.0f} ms; windows dropped {dropped}; "
           f"reconnects {sum(1 for _, e in lines if e['type'] == 'status' and e['state'] == 'reconnecting')}")
+    if stream_seconds > 0:  # CPU time per second of one camera's stream: what a camera costs, load or not
+        per_camera = cpu_used / stream_seconds
+        print(f"CPU per camera: {per_camera:.3f} core-seconds per stream second → 2 cores hold about "
+              f"{2 / per_camera:.0f} such cameras in real time (load average {os.getloadavg()[0]:.1f} during the run)")
 
 
 if __name__ == "__main__":
