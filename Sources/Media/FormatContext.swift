@@ -54,8 +54,11 @@ final class FormatContext {
     /// read timeout throws `.unavailable`; corrupt data throws `.malformed`.
     func read(into packet: Packet) throws -> FFStatus {
         abortHandle.arm(readTimeout)
-        let code = av_read_frame(pointer, packet.pointer)
-        if code == vigil_averror_exit() {
+        var code = av_read_frame(pointer, packet.pointer)
+        while code == vigil_averror(EAGAIN) && !abortHandle.shouldInterrupt {  // MPEG-TS lost sync: not a packet
+            code = av_read_frame(pointer, packet.pointer)
+        }
+        if code < 0 && (code == vigil_averror_exit() || abortHandle.shouldInterrupt) {  // RTSP may say INVALIDDATA
             if abortHandle.isAborted { return .endOfStream }
             throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")
         }
@@ -77,7 +80,7 @@ final class FormatContext {
 
     private static func openError(_ code: Int32, _ location: String, _ handle: MediaAbortHandle, timeout: Double?,
                                   step: String = "cannot open") -> MediaError {
-        if code == vigil_averror_exit() || handle.isPastDeadline {  // RTSP turns an interrupt into INVALIDDATA
+        if code == vigil_averror_exit() || handle.shouldInterrupt {  // RTSP turns an interrupt into INVALIDDATA
             let reason = handle.isAborted ? "aborted while opening" : "no answer within \(seconds(timeout)) (timed out)"
             return MediaError(.unavailable, location, reason)
         }

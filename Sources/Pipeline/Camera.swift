@@ -105,19 +105,25 @@ final class Camera: @unchecked Sendable {
     /// Opens the input and reads it until it ends, stalls or is aborted; returns why it stopped.
     private func readConnection(_ abort: MediaAbortHandle) throws -> String {
         let settings = spec.settings
-        let options = CameraInput.options(for: spec)
-        let source = try MediaSource(url: spec.url, options: options, abortHandle: abort)
+        let input = CameraInput(spec)
+        let source = try MediaSource(url: input.location, options: input.options, abortHandle: abort)
+        let hasAudio = source.info.audioStream != nil
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
-                skipNonReference: settings.skipNonReferenceFrames))
+                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
         var extractor = try stages.makeExtractor()
+        var audio = CameraAudio(
+            extractor: hasAudio ? try stages.makeAudioExtractor() : nil, dimension: classifier.audioDimension)
         var window = RollingWindow(
             windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: extractor.dimension)
+        var audioWindow = RollingWindow(
+            windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: audio.dimension)
         var scheduler = try StrideScheduler(strideSeconds: settings.strideSeconds)
         var clock = StreamClock()
         var online = false
-        while let item = try reader.next() {
+        while let item = try nextItem(reader, tailing: input.isTail && online) {
+            if case .audio(let chunk) = item { audio.append(chunk) }
             guard case .video(let frame) = item, frame.pts.isFinite else { continue }
             watchdog.feed()
             if !online {
@@ -129,16 +135,24 @@ final class Camera: @unchecked Sendable {
             }
             let vector = try extractor.extract(rgb: frame.rgb, width: frame.width, height: frame.height, pts: frame.pts)
             try window.append(TimedFeatures(pts: frame.pts, vector: vector))
+            try audioWindow.append(TimedFeatures(pts: frame.pts, vector: try audio.vector(at: frame.pts)))
             let endTime = clock.epoch(pts: frame.pts)
             guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
             let job = CameraWindowJob(
-                window: window, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
+                window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
                 arrivedAt: NoFramesWatchdog.monotonicSeconds())
             mailbox.put(job, waitForRoom: spec.isLocalFile)
         }
         if isStopping { return "shutdown" }
-        if watchdog.isStarved { return starvedReason }
+        if watchdog.isStarved && !input.isTail { return starvedReason }
         return spec.isLocalFile ? "end of file" : "end of stream"
+    }
+
+    /// The reader's next item; for a tailed file, a read that times out means the file stopped growing: its end.
+    private func nextItem(_ reader: MediaReader, tailing: Bool) throws -> MediaItem? {
+        do { return try reader.next() } catch let error as MediaError where tailing && error.kind == .unavailable {
+            return nil
+        }
     }
 
     /// Waits `seconds` unless the camera is stopped first.

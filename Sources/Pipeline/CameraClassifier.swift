@@ -13,7 +13,7 @@ extension Camera {
                 continue
             }
             do {
-                let (scores, frames) = try classifier.scores(job.window)
+                let (scores, frames) = try classifier.scores(rgb: job.window, audio: job.audio)
                 let window = WindowEvent(
                     camera: spec.name, startPts: job.window.startPts ?? 0, endPts: job.window.endPts ?? 0,
                     startTime: job.startTime, endTime: job.endTime, frames: frames,

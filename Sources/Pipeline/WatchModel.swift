@@ -42,7 +42,8 @@ final class WindowClassifier {
     private let model: Model
     /// Width the model expects of rgb vectors.
     let rgbDimension: Int
-    private let audioDimension: Int
+    /// Width the model expects of audio vectors.
+    let audioDimension: Int
     /// Class names, one per model output.
     let labels: [String]
 
@@ -61,21 +62,22 @@ final class WindowClassifier {
         labels = (0..<classes).map { $0 < shared.labels.count ? shared.labels[$0] : String($0) }
     }
 
-    /// Sigmoid scores [K] for `window` and how many vectors the model read. AttentionCluster reads seg_num
-    /// uniform picks of the window, AttentionLSTM all of it. Audio is not watched: it reads zero vectors
-    /// (the Features stage's convention for silence).
-    func scores(_ window: RollingWindow) throws -> (scores: [Float], frames: Int) {
-        let rgb: Tensor  // [T, Drgb]
+    /// Sigmoid scores [K] for a window (rgb and audio vectors of the same frames) and how many frames the model
+    /// read: AttentionCluster seg_num uniform picks of the window, AttentionLSTM all of it.
+    func scores(rgb window: RollingWindow, audio: RollingWindow) throws -> (scores: [Float], frames: Int) {
+        let rows: [Int]
+        switch model {
+        case .cluster(_, let sampler): rows = sampler.indices(frameCount: window.count)
+        case .lstm: rows = Array(0..<window.count)
+        }
+        let rgb = window.rows(rows)  // [T, Drgb]
+        let sound = audio.rows(rows)  // [T, Daudio]
         var logits: [Float]
         switch model {
-        case .cluster(let cluster, let sampler):
-            rgb = window.rows(sampler.indices(frameCount: window.count))
-            logits = try cluster.logits(rgb: rgb, audio: Tensor(zeros: [rgb.shape[0], audioDimension]))
-        case .lstm(let lstm):
-            rgb = window.tensor()
-            logits = try lstm.logits(rgb: rgb, audio: Tensor(zeros: [rgb.shape[0], audioDimension]))
+        case .cluster(let cluster, _): logits = try cluster.logits(rgb: rgb, audio: sound)
+        case .lstm(let lstm): logits = try lstm.logits(rgb: rgb, audio: sound)
         }
         logits.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Elementwise.sigmoid(base, count: $0.count) } }
-        return (logits, rgb.shape[0])
+        return (logits, rows.count)
     }
 }

@@ -1,28 +1,33 @@
-// Loads the watch model once: weights file, model type, label names, seg_num.
+// Loads the watch model once: weights file, model type, label names, seg_num; checked as `vigil predict` checks.
 import Formats
 import Foundation
 
 /// Reads the weights and labels a watch uses.
 enum WatchModelLoader {
-    /// The model from `weights` (else the pipeline's `model.weights`), its type from the pipeline or the weights,
-    /// labels from `labels`, the pipeline's `model.labels`, or the weights' metadata.
-    static func load(config: PipelineConfig, weights: URL?, labels: URL?, segNum: Int?) throws -> WatchModel {
-        guard let weightsURL = weights ?? config.model.weights else {
+    /// The model from `settings.weights`, its type from the weights (a pipeline's `model.type` and sizes must
+    /// agree with them), labels from `settings.labels` or the weights' metadata.
+    static func load(_ settings: PipelineSettings, segNum: Int?) throws -> WatchModel {
+        guard let url = settings.weights else {
             throw PipelineError.usage("vigil watch: no weights (give --weights, or a --pipeline with model.weights)")
         }
-        let file = try loadWeights(weightsURL)
-        let type = config.model.type.map { $0.rawValue } ?? file.modelType?.rawValue
-        let labelMap = try (labels ?? config.model.labels).map(LabelMap.load) ?? file.labelMap(path: weightsURL.path)
+        let file = try loadWeights(url)
+        guard let type = file.modelType else {
+            throw PipelineError.unusableInput(path: url.path, reason: "the weights are neither AttentionLSTM's nor AttentionCluster's")
+        }
+        let config = settings.config
+        if let configured = config.model.type, configured.rawValue != type.rawValue {
+            throw PipelineError.usage("config model.type \(configured.rawValue) disagrees with the weights \(url.path), which are \(type.rawValue)")
+        }
+        try ModelConfigCheck.check(config.model, weights: file.tensors)
+        let labelMap = try settings.labels.map(LabelMap.load) ?? file.labelMap(path: url.path)
         let names = (labelMap?.names ?? []).enumerated().map { $1 ?? String($0) }
         switch type {
-        case ModelConfig.Kind.attentionCluster.rawValue:
+        case .attentionCluster:
             let picks = segNum ?? config.sampling.segNum ?? 100
-            guard picks > 0 else { throw PipelineError.usage("vigil watch: --seg-num must be positive, got \(picks)") }
+            guard picks > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(picks)") }
             return WatchModel(kind: .attentionCluster(segNum: picks), weights: file.tensors, labels: names)
-        case ModelConfig.Kind.attentionLSTM.rawValue:
+        case .attentionLSTM:
             return WatchModel(kind: .attentionLSTM, weights: file.tensors, labels: names)
-        default:
-            throw PipelineError.usage("\(weightsURL.path): cannot tell the model type (set model.type in the pipeline)")
         }
     }
 }

@@ -4,13 +4,12 @@ import Foundation
 import Media
 import Stream
 
-/// What `vigil watch` was asked; nil fields fall back to the camera's `cameras:` entry, then the pipeline file,
-/// then the defaults (fps 1, seg_num 100, window seg_num / fps, stride 2, retry 10 s, no-frames timeout 20 s).
+/// What `vigil watch` was asked. Model, labels, top-k, extractors and frame size come from `settings` (the same
+/// `PipelineSettings` as `vigil classify`); nil fields fall back to the camera's `cameras:` entry, then the pipeline
+/// file, then the defaults (fps 1, seg_num 100, window seg_num / fps, stride 2, retry 10 s, no-frames timeout 20 s).
 public struct WatchRequest: Sendable {
+    public var settings: PipelineSettings
     public var urls: [String] = []
-    public var pipeline: PipelineConfig?
-    public var weights: URL?
-    public var labels: URL?
     public var segNum: Int?
     public var fps: Double?
     public var window: Double?
@@ -19,32 +18,35 @@ public struct WatchRequest: Sendable {
     public var noFramesTimeout: Double?
     /// "tcp" or "udp" for rtsp:// cameras.
     public var rtspTransport: String?
-    public var topK = 5
-    /// The rgb extractor: `builtin` or `builtin:DIM`.
-    public var rgbExtractor: String?
 
-    public init() {}
-
-    /// Frames are scaled to this size before extraction.
-    static let frameSize = FrameSize(width: 224, height: 224)
+    /// A request over `settings`.
+    public init(settings: PipelineSettings) { self.settings = settings }
 
     /// The cameras (the URLs given, else the pipeline's `cameras:`) and the stages they share.
     public func plan() throws -> (cameras: [CameraSpec], stages: WatchStages) {
-        let config = pipeline ?? PipelineConfig()
-        let model = try WatchModelLoader.load(config: config, weights: weights, labels: labels, segNum: segNum)
+        let config = settings.config
+        let model = try WatchModelLoader.load(settings, segNum: segNum)
         let probe = try model.instance()
-        let extractorName = rgbExtractor ?? config.extractors.rgb ?? "builtin"
-        let makeExtractor = try Self.extractorFactory(extractorName, dimension: probe.rgbDimension)
+        let (rgbDimension, audioDimension) = (probe.rgbDimension, probe.audioDimension)
+        let rgbChoice = try ExtractorChoice(parsing: settings.rgbExtractor)
+        let audioChoice = try ExtractorChoice(parsing: settings.audioExtractor)
+        let (size, timeout) = (settings.frameSize, settings.extractorTimeout)
+        let makeExtractor = {
+            try rgbChoice.frameExtractor(width: size.width, height: size.height, modelDimension: rgbDimension, timeout: timeout)
+        }
+        let makeAudioExtractor = { try audioChoice.audioExtractor(modelDimension: audioDimension, timeout: timeout) }
+        _ = try makeExtractor()  // a wrong name or dimension fails before any camera starts
+        _ = try makeAudioExtractor()
         let stages = WatchStages(
-            frameSize: Self.frameSize, makeExtractor: makeExtractor, model: model, topK: topK,
-            policy: try Self.policy(config.watch.events))
+            frameSize: size, makeExtractor: makeExtractor, makeAudioExtractor: makeAudioExtractor, model: model,
+            topK: settings.topK, policy: try Self.policy(config.watch.events))
         let entries = urls.isEmpty
             ? config.cameras.map { Self.resolved($0, against: config.source) }
             : urls.map { CameraConfig(name: CameraSpec.displayName($0), url: $0) }
         guard !entries.isEmpty else {
             throw PipelineError.usage("vigil watch: no cameras (give URLs, or a --pipeline with a cameras: map)")
         }
-        return (entries.map { CameraSpec(name: $0.name, url: $0.url, settings: settings(for: $0, config)) }, stages)
+        return (entries.map { CameraSpec(name: $0.name, url: $0.url, settings: watchSettings(for: $0, config)) }, stages)
     }
 
     /// `camera` with a relative file path made relative to the pipeline file's folder, as its other paths are.
@@ -56,16 +58,16 @@ public struct WatchRequest: Sendable {
     }
 
     /// Flags over the camera's entry over the pipeline over the defaults.
-    private func settings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
-        var settings = WatchSettings()
-        settings.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? 1
+    private func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
+        var watch = WatchSettings()
+        watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? 1
         let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? 100
-        settings.windowSeconds = window ?? camera.window ?? config.watch.window ?? Double(picks) / settings.framesPerSecond
-        settings.strideSeconds = stride ?? camera.stride ?? config.watch.stride ?? 2
-        settings.retrySeconds = retryInterval ?? settings.retrySeconds
-        settings.noFramesTimeoutSeconds = noFramesTimeout ?? settings.noFramesTimeoutSeconds
-        settings.rtspTransport = rtspTransport ?? camera.extra["transport"] ?? settings.rtspTransport
-        return settings
+        watch.windowSeconds = window ?? camera.window ?? config.watch.window ?? Double(picks) / watch.framesPerSecond
+        watch.strideSeconds = stride ?? camera.stride ?? config.watch.stride ?? 2
+        watch.retrySeconds = retryInterval ?? watch.retrySeconds
+        watch.noFramesTimeoutSeconds = noFramesTimeout ?? watch.noFramesTimeoutSeconds
+        watch.rtspTransport = rtspTransport ?? camera.extra["transport"] ?? watch.rtspTransport
+        return watch
     }
 
     /// The pipeline's `watch.events`, each label's override laid over the general thresholds.
@@ -77,19 +79,5 @@ public struct WatchRequest: Sendable {
         }
         let general = merged(events.thresholds, EventHysteresis())
         return try EventPolicy(defaults: general, overrides: events.labels.mapValues { merged($0, general) })
-    }
-
-    /// A factory of `name`'s extractor (`builtin` or `builtin:DIM`), checked against the model's rgb width.
-    static func extractorFactory(_ name: String, dimension: Int) throws -> () throws -> any FrameFeatureExtractor {
-        let parts = name.split(separator: ":", maxSplits: 1)
-        guard parts.first == "builtin" else { throw FeaturesError.unknownExtractor(name) }
-        let width = parts.count == 2 ? Int(parts[1]) : dimension
-        guard let width else { throw FeaturesError.unknownExtractor(name) }
-        guard width == dimension else {
-            throw FeaturesError.dimensionMismatch(
-                modality: "rgb", extractor: name, extractorDimension: width, modelDimension: dimension)
-        }
-        _ = try BuiltinFrameExtractor(dimension: width)
-        return { try BuiltinFrameExtractor(dimension: width) }
     }
 }

@@ -1,6 +1,7 @@
 // Runs every camera of a watch until they end or a signal arrives; one lost camera never stops the others.
 import Foundation
 import Stream
+import Tensor
 
 /// Watches cameras concurrently, each on its own threads, printing events through one writer. `run()` returns
 /// when every camera has ended (files reach their end; live cameras end only on SIGINT/SIGTERM or `stop()`).
@@ -25,6 +26,9 @@ public final class WatchRunner: @unchecked Sendable {
     /// camera failed (e.g. a missing file); live cameras that never connect just keep retrying.
     public func run() throws {
         handleSignals()
+        // Cameras classify in parallel on their own threads; OpenBLAS's own thread pool would serialise them on its
+        // lock and oversubscribe the cores, so each call runs on its caller's thread.
+        if cameras.count > 1 { OpenBLASKernel.setThreads(1) }
         for camera in cameras {
             done.enter()
             camera.start()

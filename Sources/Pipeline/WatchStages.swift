@@ -8,8 +8,10 @@ import Stream
 public struct WatchStages: @unchecked Sendable {
     /// Size frames are scaled to before extraction (nil: as decoded).
     public var frameSize: FrameSize?
-    /// Makes one camera's extractor.
+    /// Makes one camera's frame extractor.
     public var makeExtractor: () throws -> any FrameFeatureExtractor
+    /// Makes one camera's audio extractor (for inputs with an audio track).
+    public var makeAudioExtractor: () throws -> any AudioFeatureExtractor
     /// The shared model.
     public var model: WatchModel
     /// How many classes each `window` line lists.
@@ -19,11 +21,13 @@ public struct WatchStages: @unchecked Sendable {
 
     /// The stages.
     public init(
-        frameSize: FrameSize?, makeExtractor: @escaping () throws -> any FrameFeatureExtractor, model: WatchModel,
-        topK: Int, policy: EventPolicy
+        frameSize: FrameSize?, makeExtractor: @escaping () throws -> any FrameFeatureExtractor,
+        makeAudioExtractor: @escaping () throws -> any AudioFeatureExtractor, model: WatchModel, topK: Int,
+        policy: EventPolicy
     ) {
         self.frameSize = frameSize
         self.makeExtractor = makeExtractor
+        self.makeAudioExtractor = makeAudioExtractor
         self.model = model
         self.topK = topK
         self.policy = policy

@@ -57,12 +57,41 @@ public struct CheckpointMetadata: Sendable, Equatable {
     }
 }
 
-/// Writes training checkpoints.
+/// Writes training checkpoints and the optimiser state that lets a resumed run continue exactly.
 public enum Checkpoint {
-    /// Writes `weights` with `metadata` to `url` atomically: a temporary file beside it, renamed into place.
+    /// Writes `weights` with `metadata` to `url` atomically.
     public static func write(_ weights: [String: Tensor], metadata: CheckpointMetadata, to url: URL) throws {
+        try replacing(url) { try saveWeights(metadata.weightFile(weights), to: $0) }
+    }
+
+    /// Writes the optimiser's state beside the checkpoint at `checkpoint` (`NAME.optimizer.safetensors`), tagged
+    /// with the optimiser kind and the completed epochs so that only the matching checkpoint picks it up.
+    public static func writeOptimizerState(
+        _ state: [String: [Float]], kind: OptimizerKind, epochsCompleted: Int, beside checkpoint: URL
+    ) throws {
+        let tensors = state.mapValues { Tensor(shape: [$0.count], scalars: $0) }
+        let metadata = ["optimizer": kind.rawValue, "epoch": String(epochsCompleted), "format": "vigil-optimizer"]
+        try replacing(optimizerURL(beside: checkpoint)) { try Safetensors.write(tensors, metadata: metadata, to: $0) }
+    }
+
+    /// The optimiser state saved beside `checkpoint`, if present and written for `kind` at `epochsCompleted`.
+    public static func optimizerState(beside checkpoint: URL, kind: OptimizerKind, epochsCompleted: Int) throws -> [String: [Float]]? {
+        let url = optimizerURL(beside: checkpoint)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let file = try Safetensors.read(contentsOf: url)
+        guard file.metadata["optimizer"] == kind.rawValue, file.metadata["epoch"] == String(epochsCompleted) else { return nil }
+        return file.tensors.mapValues(\.scalars)
+    }
+
+    static func optimizerURL(beside checkpoint: URL) -> URL {
+        let stem = checkpoint.deletingPathExtension().lastPathComponent
+        return checkpoint.deletingLastPathComponent().appendingPathComponent("\(stem).optimizer.safetensors")
+    }
+
+    /// Runs `write` on a temporary file beside `url`, then renames it into place.
+    private static func replacing(_ url: URL, _ write: (URL) throws -> Void) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).safetensors")
-        try saveWeights(metadata.weightFile(weights), to: temporary)
+        try write(temporary)
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)

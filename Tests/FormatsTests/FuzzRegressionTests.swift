@@ -18,6 +18,7 @@ import Testing
             case "safetensors": _ = try Safetensors.read(data, path: file)
             case "tfrecord": _ = try YouTube8MRecords.records(from: data, path: file)
             case "savecombine": _ = try SaveCombine.read(data, names: ["a", "b"], path: file)
+            case "labelmap": _ = try LabelMap.parse(data, path: file)
             default: throw FormatError(.usage, path: file, "unknown fuzz target \(target)")
             }
         }

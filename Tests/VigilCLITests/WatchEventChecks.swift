@@ -18,6 +18,14 @@ struct WatchLog {
         of(type: "status").filter { $0["camera"]?.string == camera }.compactMap { $0["state"]?.string }
     }
 
+    /// True when `camera`'s states include `expected` in order (other states may come between, e.g. a first
+    /// attempt that times out on a loaded machine).
+    func states(_ camera: String, include expected: [String]) -> Bool {
+        var remaining = expected[...]
+        for state in states(camera) where state == remaining.first { remaining = remaining.dropFirst() }
+        return remaining.isEmpty
+    }
+
     /// Every line matches the schema; each id goes start → update* → end; every start gets exactly one end;
     /// status lines appear only on a change of state.
     func checkInvariants(sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -47,6 +47,29 @@ import Testing
         #expect(log.of(type: "start").isEmpty)  // "always" scores 0.9997 < its own on: 0.99999
     }
 
+    @Test func aFileStillBeingWrittenIsTailedUntilItStopsGrowing() throws {
+        let fixture = try WatchFixture()
+        let growing = fixture.folder.appendingPathComponent("growing.ts")
+        let writer = try ChildProcess(
+            "/usr/bin/ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "8",
+             "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", "-f", "mpegts",
+             "-flush_packets", "1", growing.path])
+        let deadline = Date(timeIntervalSinceNow: 15)  // start once about a second has been written
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: growing.path)[.size]) as? Int ?? 0) < 30_000 {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let vigil = try ChildProcess(vigilBinary.path, fixture.watchArguments([growing.path], ["--no-frames-timeout", "5"]))
+        #expect(writer.waitForExit(timeoutSeconds: 20) == 0)
+        #expect(vigil.waitForExit(timeoutSeconds: 20) == 0)
+        let log = try WatchLog(vigil.lines)
+        try log.checkInvariants()
+        #expect(log.states(growing.path) == ["online", "offline"])
+        #expect(log.of(type: "status").last?["reason"]?.string == "end of file")
+        let lastWindow = try #require(log.of(type: "window").last?["end_pts"]?.number)
+        #expect(lastWindow >= 6)  // written after vigil opened the file
+    }
+
     @Test func aMissingFileIsOneLineOnStderrAndExit66() throws {
         let fixture = try WatchFixture()
         let stderr = fixture.folder.appendingPathComponent("stderr.txt")
@@ -59,11 +82,15 @@ import Testing
         try WatchLog(vigil.lines).checkInvariants()
     }
 
-    @Test func missingWeightsIsAUsageError() throws {
+    @Test func aPipelineWithoutWeightsIsAUsageError() throws {
         let fixture = try WatchFixture()
-        let vigil = try ChildProcess(vigilBinary.path, ["watch", "udp://127.0.0.1:9"])
+        let pipeline = fixture.folder.appendingPathComponent("no-model.yaml")
+        try "watch: {stride: 2}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let stderr = fixture.folder.appendingPathComponent("stderr.txt")
+        let vigil = try ChildProcess(
+            vigilBinary.path, ["watch", "udp://127.0.0.1:9", "--pipeline", pipeline.path], stderrFile: stderr)
         #expect(vigil.waitForExit(timeoutSeconds: 20) == 64)
         #expect(vigil.lines.isEmpty)
-        _ = fixture
+        #expect(try String(contentsOf: stderr, encoding: .utf8).hasPrefix("vigil: vigil watch: no weights"))
     }
 }

@@ -54,7 +54,12 @@ public struct WeightFile: Sendable {
 
 /// Loads weights from `url`, whatever the format: a pickle `.pdparams` (first byte 0x80), a `.safetensors` file, or
 /// (given `saveCombineNames`, the parameter names in file order) PaddlePaddle's save_combine layout.
+/// A directory is read as PaddleCV 1.5's `fluid.io.load_params` layout: one file per parameter, named after it.
 public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws -> WeightFile {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+        return WeightFile(tensors: try SaveCombine.readDirectory(url), format: .saveCombine)
+    }
     let file = try MappedFile(url)
     let data = file.data
     let path = url.path

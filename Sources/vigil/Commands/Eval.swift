@@ -39,6 +39,7 @@ struct Eval: ParsableCommand {
                 weights: URL(fileURLWithPath: weights), modelType: pipeline?.model.type?.rawValue,
                 segments: pipeline?.sampling.segNum)
             let data = try FeatureDataset.load(inputs: inputs.map(URL.init(fileURLWithPath:)))
+            try data.validateLabels(classes: evaluator.model.classCount)
             let (metrics, _) = try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -8,27 +8,21 @@ struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch cameras: classify rolling windows and print events as JSON Lines.",
         discussion: """
-            Inputs: rtsp:// (TCP by default), http(s)://, udp:// or rtp:// MPEG-TS, or a file. Several at once, or a \
-            --pipeline with a cameras: map. Runs until SIGINT/SIGTERM (files: until they end); every open event \
-            gets its end line. Event lines: docs/events.md.
+            Inputs: rtsp:// (TCP by default), http(s)://, udp:// or rtp:// MPEG-TS, a file, or a file still being \
+            written. Several at once, or a --pipeline with a cameras: map. Runs until SIGINT/SIGTERM (files: until \
+            they end); every open event gets its end line. See docs/watch.md and docs/events.md.
             """)
 
     @Argument(help: "Camera URLs or files (default: the pipeline's cameras).")
     var urls: [String] = []
 
-    @Option(help: "Pipeline YAML (model, sampling, extractors, watch, cameras).")
-    var pipeline: String?
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var extractors: ExtractorOptions
 
-    @Option(help: "Model weights (.safetensors or .pdparams).")
-    var weights: String?
-
-    @Option(help: "Label map (vocabulary.csv or one name per line).")
-    var labels: String?
-
-    @Option(help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
+    @Option(name: .customLong("seg-num"), help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
     var segNum: Int?
 
-    @Option(help: "Frames sampled per second of stream time (default 1).")
+    @Option(help: "Frames sampled per second of stream time (default: the pipeline's, else 1).")
     var fps: Double?
 
     @Option(help: "Seconds of stream each classification looks at (default seg_num / fps).")
@@ -46,17 +40,11 @@ struct Watch: ParsableCommand {
     @Option(help: "RTSP transport: tcp or udp (default tcp).")
     var rtspTransport: String?
 
-    @Option(help: "Classes listed in each window line.")
-    var topK = 5
-
-    @Option(help: "Frame feature extractor: builtin or builtin:DIM (default: the pipeline's, else builtin).")
-    var rgbExtractor: String?
-
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
     func validate() throws {
-        guard topK > 0 else { throw ValidationError("--top-k must be positive") }
+        if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }
@@ -64,17 +52,15 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var request = WatchRequest()
+            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: urls.first ?? "watch"))
+            model.apply(to: &settings)
+            extractors.apply(to: &settings)
+            var request = WatchRequest(settings: settings)
             request.urls = urls
-            request.pipeline = try pipeline.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
-            request.weights = weights.map { URL(fileURLWithPath: $0) }
-            request.labels = labels.map { URL(fileURLWithPath: $0) }
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
-            (request.retryInterval, request.noFramesTimeout) = (retryInterval, noFramesTimeout)
-            (request.rtspTransport, request.topK, request.rgbExtractor) = (rtspTransport, topK, rgbExtractor)
+            (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
             let (cameras, stages) = try request.plan()
-            let writer = EventWriter(writesWindows: windowEvents)
-            try WatchRunner(cameras: cameras, stages: stages, writer: writer).run()
+            try WatchRunner(cameras: cameras, stages: stages, writer: EventWriter(writesWindows: windowEvents)).run()
         }
     }
 }
