@@ -82,6 +82,24 @@ import Testing
         try WatchLog(vigil.lines).checkInvariants()
     }
 
+    @Test func aClosedStdoutEndsTheWatchWithExit74() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.clip(seconds: 8)
+        let process = Process()
+        process.executableURL = vigilBinary
+        process.arguments = fixture.watchArguments([clip.path])
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try stdout.fileHandleForReading.close()  // nobody will ever read the events
+        try process.run()
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 74)
+    }
+
     @Test func aPipelineWithoutWeightsIsAUsageError() throws {
         let fixture = try WatchFixture()
         let pipeline = fixture.folder.appendingPathComponent("no-model.yaml")
