@@ -17,9 +17,12 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:print_summary=1"
 export TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:report_signal_unsafe=0"
 status=0
 for sanitizer in "${sanitizers[@]}"; do
+    skip=()
     case "$sanitizer" in
         address) scratch=.build-asan ;;
-        thread) scratch=.build-tsan ;;
+        # FFmpeg's UDP protocol ends its receive thread with pthread_cancel, which TSan cannot follow ("thread
+        # finished with ignores enabled" is fatal): the two in-process UDP tests run under ASan only.
+        thread) scratch=.build-tsan; skip=(--skip "silentUDPInputTimesOut|abortFromAnotherThreadEndsABlockedOpen") ;;
         *) echo "unknown sanitizer $sanitizer (address or thread)" >&2; exit 64 ;;
     esac
     mkdir -p "$scratch"
@@ -28,7 +31,7 @@ for sanitizer in "${sanitizers[@]}"; do
     {
         swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" &&
         VIGIL_BINARY="$PWD/$scratch/debug/vigil" \
-            swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" "$@"
+            swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" "${skip[@]}" "$@"
     } >"$log" 2>&1
     result=$?
     seconds=$(( $(date +%s) - start ))

@@ -54,7 +54,10 @@ final class FormatContext {
     /// read timeout throws `.unavailable`; corrupt data throws `.malformed`.
     func read(into packet: Packet) throws -> FFStatus {
         abortHandle.arm(readTimeout)
-        let code = av_read_frame(pointer, packet.pointer)
+        var code = av_read_frame(pointer, packet.pointer)
+        while code == vigil_averror(EAGAIN) && !abortHandle.shouldInterrupt {  // MPEG-TS lost sync: not a packet
+            code = av_read_frame(pointer, packet.pointer)
+        }
         if code < 0 && (code == vigil_averror_exit() || abortHandle.shouldInterrupt) {  // RTSP may say INVALIDDATA
             if abortHandle.isAborted { return .endOfStream }
             throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")

@@ -47,6 +47,10 @@ public final class Predictor {
             guard segNum > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(segNum)") }
             let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? 0) : .center
             let cluster = try AttentionCluster(weights: file.tensors)
+            // Inference scales by 1 − drop_rate (downgrade_in_infer): the rate trained with, stored in the weights.
+            if let rate = file.metadata["drop_rate"].flatMap(Float.init) ?? config?.model.dropRate.map(Float.init) {
+                cluster.dropoutRate = rate
+            }
             model = .attentionCluster(cluster, UniformSampler(segments: segNum, mode: mode ?? fallback))
             featureDims = cluster.sizes.featureDims
         }

@@ -12,6 +12,8 @@ public struct CheckpointMetadata: Sendable, Equatable {
     public var labels: LabelMap?
     /// AttentionCluster's rows per video during training (`seg_num`).
     public var segments: Int?
+    /// The dropout probability trained with (`drop_rate`); AttentionCluster's inference scales by 1 − it.
+    public var dropRate: Float?
     /// Epochs completed when the file was written (`epoch`).
     public var epochsCompleted: Int
     /// Best validation Hit@1 so far (`best_hit_at_one`), if validated.
@@ -19,12 +21,13 @@ public struct CheckpointMetadata: Sendable, Equatable {
 
     /// Metadata for a checkpoint.
     public init(
-        blueprint: ModelBlueprint, labels: LabelMap? = nil, segments: Int? = nil, epochsCompleted: Int = 0,
-        bestHitAtOne: Double? = nil
+        blueprint: ModelBlueprint, labels: LabelMap? = nil, segments: Int? = nil, dropRate: Float? = nil,
+        epochsCompleted: Int = 0, bestHitAtOne: Double? = nil
     ) {
         self.blueprint = blueprint
         self.labels = labels
         self.segments = segments
+        self.dropRate = dropRate
         self.epochsCompleted = epochsCompleted
         self.bestHitAtOne = bestHitAtOne
     }
@@ -37,6 +40,7 @@ public struct CheckpointMetadata: Sendable, Equatable {
         self.blueprint = blueprint
         labels = try file.labelMap(path: path)
         segments = file.metadata["seg_num"].flatMap { Int($0) }
+        dropRate = file.metadata["drop_rate"].flatMap { Float($0) }
         epochsCompleted = file.metadata["epoch"].flatMap { Int($0) } ?? 0
         bestHitAtOne = file.metadata["best_hit_at_one"].flatMap { Double($0) }
     }
@@ -51,6 +55,7 @@ public struct CheckpointMetadata: Sendable, Equatable {
         ]
         if let bestHitAtOne { metadata["best_hit_at_one"] = String(bestHitAtOne) }
         if let segments { metadata["seg_num"] = String(segments) }
+        if let dropRate { metadata["drop_rate"] = String(dropRate) }
         let file = WeightFile(
             tensors: tensors, metadata: metadata, modelType: WeightModelType(rawValue: blueprint.type), format: .safetensors)
         return try labels.map(file.withLabelNames) ?? file

@@ -30,7 +30,7 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
         type: "attention_cluster", classes: SyntheticEvents.classes,
         featureDims: [SyntheticEvents.rgbWidth, SyntheticEvents.audioWidth], fcSizes: [16, 16], clusterNums: [3, 3])
     var settings = TrainingSettings()
-    (settings.epochs, settings.batchSize, settings.segments, settings.seed) = (3, 8, 12, 4)
+    (settings.epochs, settings.batchSize, settings.segments, settings.seed, settings.dropRate) = (3, 8, 12, 4, 0.25)
     let output = directory.appendingPathComponent("model.safetensors")
     let labels = LabelMap(names: ["a", "b", "c", "d"])
     func session(resume: URL?) throws -> TrainingSession {
@@ -55,12 +55,13 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
     let saved = try loadWeights(output)
     let metadata = try #require(try CheckpointMetadata(saved, path: output.path))
     #expect(saved.modelType == .attentionCluster)
-    #expect(metadata.blueprint == blueprint && metadata.labels == labels && metadata.segments == 12)
+    #expect(metadata.blueprint == blueprint && metadata.labels == labels && metadata.segments == 12 && metadata.dropRate == 0.25)
     let best = try #require(reports.filter(\.best).last)
     #expect(metadata.bestHitAtOne == best.hitAtOne && metadata.epochsCompleted == best.epoch + 1)
     #expect(try CheckpointMetadata(loadWeights(latest), path: latest.path)?.epochsCompleted == 3)
 
-    // The best weights measure what that epoch's validation reported.
+    // The best weights measure what that epoch's validation reported (seg_num and the ×(1−0.25) inference scale
+    // come from the checkpoint).
     let evaluator = try TrainingInputs.evaluator(weights: output, modelType: nil, segments: nil)
     let (metrics, loss) = try evaluator.evaluate(valid, batchSize: 64)
     #expect(metrics.hitAtOne == best.hitAtOne && metrics.gap == best.gap && metrics.videos == 24)

@@ -37,7 +37,7 @@ struct Eval: ParsableCommand {
             let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
             let evaluator = try TrainingInputs.evaluator(
                 weights: URL(fileURLWithPath: weights), modelType: pipeline?.model.type?.rawValue,
-                segments: pipeline?.sampling.segNum)
+                segments: pipeline?.sampling.segNum, dropRate: pipeline?.model.dropRate)
             let data = try FeatureDataset.load(inputs: inputs.map(URL.init(fileURLWithPath:)))
             try data.validateLabels(classes: evaluator.model.classCount)
             let (metrics, _) = try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean)

@@ -62,6 +62,7 @@ struct Train: ParsableCommand {
             settings.epochs = epochs ?? section.epochs
             settings.batchSize = batchSize ?? section.batchSize
             settings.segments = pipeline.sampling.segNum
+            settings.dropRate = model.dropRate
             settings.seed = seed ?? pipeline.sampling.seed
 
             let session = try TrainingInputs.session(

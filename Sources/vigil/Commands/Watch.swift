@@ -52,7 +52,7 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true))
+            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: urls.first ?? "watch"))
             model.apply(to: &settings)
             extractors.apply(to: &settings)
             var request = WatchRequest(settings: settings)
