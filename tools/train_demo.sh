@@ -3,7 +3,7 @@
 # Usage: tools/train_demo.sh [SEED]        (default 7; the same seed gives the same clips, features and weights)
 # Environment: COUNT clips over train/valid/test 5:1:1 (default 840), WORK scratch folder (default .build/demo-data),
 # JOBS parallel ffmpeg/extract processes (default: the number of cores), KEEP_DATA=1 reuses WORK's clips and features
-# (only training and evaluation run again).
+# (only training and evaluation run again), VIGIL a vigil binary to use instead of building one.
 # Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
 # put the labels in the records → `vigil train` (AttentionCluster, samples/demo/train.yaml) → `vigil eval` and
 # per-label figures on the validation and on the held-out test split → WORK/metrics/, a summary on stderr.
@@ -17,8 +17,11 @@ config=samples/demo/train.yaml
 labels=samples/models/demo.labels.txt
 weights=samples/models/demo.safetensors
 
-swift build -c release >&2
-vigil="$(swift build -c release --show-bin-path)/vigil"
+vigil=${VIGIL:-}
+if [ -z "$vigil" ]; then
+    swift build -c release >&2
+    vigil="$(swift build -c release --show-bin-path)/vigil"
+fi
 
 if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
     rm -rf "$work"
