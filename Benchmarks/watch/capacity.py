@@ -14,6 +14,7 @@ Needs a release build (swift build -c release) and numpy (for the weights)."""
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,7 @@ def main():
     reader.join()
     for sender in senders:
         sender.kill()
+    shutil.rmtree(work, ignore_errors=True)
     windows = {}
     for arrival, event in lines:
         if event["type"] == "window":

@@ -20,12 +20,15 @@ public struct WatchModel: @unchecked Sendable {
     public let weights: [String: Tensor]
     /// Class names by index (the index as text where the label map has none).
     public let labels: [String]
+    /// AttentionCluster: the dropout rate it was trained with (inference scales by 1 − rate); nil = the model's 0.5.
+    public let dropRate: Float?
 
     /// A model description; `labels` is padded with index names up to the weights' class count by `instance()`.
-    public init(kind: Kind, weights: [String: Tensor], labels: [String]) {
+    public init(kind: Kind, weights: [String: Tensor], labels: [String], dropRate: Float? = nil) {
         self.kind = kind
         self.weights = weights
         self.labels = labels
+        self.dropRate = dropRate
     }
 
     /// A fresh model instance over the shared weights, for one camera.
@@ -52,6 +55,7 @@ final class WindowClassifier {
         switch shared.kind {
         case .attentionCluster(let segNum):
             let cluster = try AttentionCluster(weights: shared.weights)
+            if let rate = shared.dropRate { cluster.dropoutRate = rate }
             model = .cluster(cluster, UniformSampler(segments: segNum, mode: .center))
             (rgbDimension, audioDimension, classes) = (cluster.sizes.featureDims[0], cluster.sizes.featureDims[1], cluster.sizes.classes)
         case .attentionLSTM:

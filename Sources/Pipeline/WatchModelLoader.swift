@@ -25,7 +25,9 @@ enum WatchModelLoader {
         case .attentionCluster:
             let picks = segNum ?? config.sampling.segNum ?? 100
             guard picks > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(picks)") }
-            return WatchModel(kind: .attentionCluster(segNum: picks), weights: file.tensors, labels: names)
+            // Inference scales by 1 − drop_rate (downgrade_in_infer), as `vigil predict` does: the weights' rate first.
+            let rate = file.metadata["drop_rate"].flatMap(Float.init) ?? config.model.dropRate.map(Float.init)
+            return WatchModel(kind: .attentionCluster(segNum: picks), weights: file.tensors, labels: names, dropRate: rate)
         case .attentionLSTM:
             return WatchModel(kind: .attentionLSTM, weights: file.tensors, labels: names)
         }

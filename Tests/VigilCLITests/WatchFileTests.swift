@@ -15,7 +15,9 @@ import Testing
         let windows = log.of(type: "window")
         #expect(windows.count == 7)  // a window per second from pts 1 to 7
         #expect(windows.allSatisfy { $0["frames"]?.number == 4 })
-        #expect(windows.first?["top_k"]?["0"] == nil)
+        guard case .array(let best)? = windows.first?["top_k"] else { Issue.record("no top_k"); return }
+        #expect(best.count == 2)
+        #expect(best.first?["label"]?.string == "always")
         let starts = log.of(type: "start")
         #expect(starts.count == 1)
         #expect(starts.first?["label"]?.string == "always")
@@ -45,6 +47,20 @@ import Testing
         #expect(log.of(type: "window").isEmpty)
         #expect(log.states("lobby") == ["online", "offline"])
         #expect(log.of(type: "start").isEmpty)  // "always" scores 0.9997 < its own on: 0.99999
+    }
+
+    @Test func theExamplePipelineParsesAndDrivesAWatch() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.clip(seconds: 6)
+        let pipeline = repositoryRoot.appendingPathComponent("pipelines/watch-camera.yaml").path
+        let vigil = try ChildProcess(
+            vigilBinary.path, ["watch", clip.path, "--pipeline", pipeline, "--weights", fixture.weights.path])
+        #expect(vigil.waitForExit(timeoutSeconds: 30) == 0)
+        let log = try WatchLog(vigil.lines)
+        try log.checkInvariants()
+        #expect(log.of(type: "window").count == 2)  // stride 2 s over 6 s of stream
+        let best = log.lines.first { $0.contains("\"type\":\"window\"") } ?? ""
+        #expect(best.contains("\"label\":\"motion\""))  // class 0's name from the pipeline's label file
     }
 
     @Test func aFileStillBeingWrittenIsTailedUntilItStopsGrowing() throws {
@@ -80,6 +96,24 @@ import Testing
         #expect(message.hasPrefix("vigil: \(missing): no such file"))
         #expect(message.split(separator: "\n").count == 1)
         try WatchLog(vigil.lines).checkInvariants()
+    }
+
+    @Test func aClosedStdoutEndsTheWatchWithExit74() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.clip(seconds: 8)
+        let process = Process()
+        process.executableURL = vigilBinary
+        process.arguments = fixture.watchArguments([clip.path])
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try stdout.fileHandleForReading.close()  // nobody will ever read the events
+        try process.run()
+        let deadline = Date(timeIntervalSinceNow: 20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() }
+        #expect(process.terminationReason == .exit && process.terminationStatus == 74)
     }
 
     @Test func aPipelineWithoutWeightsIsAUsageError() throws {

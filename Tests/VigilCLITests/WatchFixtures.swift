@@ -3,7 +3,8 @@ import Foundation
 
 /// A temporary folder holding a tiny random-weight AttentionCluster (rgb 1024, audio 128, 2 clusters each,
 /// fc 8/8, 3 classes) whose class 0 ("always") scores ≈ 1 and class 1 ("never") ≈ 0 on any input, and its labels.
-struct WatchFixture {
+/// The folder is removed when the test lets go of the fixture.
+final class WatchFixture {
     let folder: URL
     var weights: URL { folder.appendingPathComponent("tiny.safetensors") }
     var labels: URL { folder.appendingPathComponent("tiny.labels.txt") }
@@ -14,6 +15,8 @@ struct WatchFixture {
         try "always\nnever\nmaybe\n".write(to: labels, atomically: true, encoding: .utf8)
         try Self.tinyClusterWeights().write(to: weights)
     }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// The usual flags: tiny model, 4 picks from a 4 s window every second, quick reconnects.
     func watchArguments(_ inputs: [String], _ extra: [String] = []) -> [String] {

@@ -70,7 +70,7 @@ import Testing
         let port = freePort()
         let url = "rtsp://127.0.0.1:\(port)/cam"
         var server = try rtspServer(port: port)
-        let slack = ["--no-frames-timeout", "6"]  // an RTSP session with a live encoder takes a while to set up
+        let slack = ["--no-frames-timeout", "10"]  // an RTSP session with a live encoder takes a while to set up
         let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack))
         let udp = try ChildProcess(
             vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]))
@@ -78,12 +78,12 @@ import Testing
         #expect(udp.waitForStatus("online", timeoutSeconds: 30))
         #expect(tcp.waitForEvent("start", timeoutSeconds: 15))
         server.send(SIGSTOP)
-        #expect(tcp.waitForStatus("reconnecting", timeoutSeconds: 15))
+        #expect(tcp.waitForStatus("reconnecting", timeoutSeconds: 20))
         server.send(SIGCONT)
         server.send(SIGKILL)
         server = try rtspServer(port: port)
-        #expect(tcp.waitForStatus("online", count: 2, timeoutSeconds: 30))
-        #expect(udp.waitForStatus("online", count: 2, timeoutSeconds: 30))
+        #expect(tcp.waitForStatus("online", count: 2, timeoutSeconds: 45))
+        #expect(udp.waitForStatus("online", count: 2, timeoutSeconds: 45))
         #expect(tcp.interrupt() == 0)
         #expect(udp.interrupt() == 0)
         for vigil in [tcp, udp] {

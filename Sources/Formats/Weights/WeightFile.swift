@@ -63,12 +63,13 @@ public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws ->
     let file = try MappedFile(url)
     let data = file.data
     let path = url.path
-    if data.first == 0x80 {
-        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path, release: file.release)
-    }
+    // Safetensors first: its header length's low byte may be 0x80, a pickle's first byte.
     if Safetensors.looksLike(data) {
         let file = try Safetensors.read(data, path: path, release: file.release)
         return WeightFile(tensors: file.tensors, metadata: file.metadata, format: .safetensors)
+    }
+    if data.first == 0x80 {
+        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path, release: file.release)
     }
     guard let names = saveCombineNames else {
         throw FormatError.malformed(
