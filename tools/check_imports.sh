@@ -12,7 +12,7 @@ system="Foundation FoundationEssentials Dispatch Glibc Musl Darwin Synchronizati
 # module → what it may import (Vigil modules and package products' modules). Keep in step with docs/architecture.md.
 declare -A allowed=(
     [Tensor]="COpenBLAS"
-    [Media]="CFFmpeg Logging"
+    [Media]="CFFmpeg"
     [Features]="Media Tensor"
     [Models]="Tensor"
     [Formats]="Tensor SwiftProtobuf"
