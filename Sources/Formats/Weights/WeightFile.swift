@@ -36,7 +36,7 @@ public enum WeightFileFormat: String, Sendable {
 public struct WeightFile: Sendable {
     /// Every parameter, once: AttentionLSTM's `…0.cell_fw/bw…` aliases are folded into `…_l0[_reverse]`.
     public var tensors: [String: Tensor]
-    /// String metadata (safetensors `__metadata__`: `model_type`, `config`, `labels`); empty for Paddle files.
+    /// String metadata (safetensors `__metadata__`: `model_type`, `config`, `label_names`); empty for Paddle files.
     public var metadata: [String: String]
     /// The family the parameter names (or the metadata) say this is, if they say.
     public var modelType: WeightModelType?
