@@ -22,7 +22,7 @@ let package = Package(
 
         // MARK: Stages (data flows down this list, never back up)
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
-        .target(name: "Media", dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Features", dependencies: ["Media", "Tensor"]),
         .target(name: "Models", dependencies: ["Tensor"]),
 
@@ -43,7 +43,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MARK: Benchmarks (release builds, run by tools/bench_*.py against PaddlePaddle)
         .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
+        .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
 
         // MARK: Tests (one per library module, plus the built binary)
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
@@ -53,8 +55,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
         .testTarget(name: "VigilCLITests", dependencies: []),
-        .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
     ]
 )

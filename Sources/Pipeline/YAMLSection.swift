@@ -50,7 +50,10 @@ struct YAMLSection {
 
     func int(_ key: String, minimum: Int = 1) throws -> Int? {
         guard let value = node(key) else { return nil }
-        guard let int = value.int else { throw bad(key, "expected an integer") }
+        // Not sexagesimal ("1:30"): Yams parses it with trapping arithmetic (Tests/PipelineTests/FuzzRegressionTests)
+        guard value.scalar?.string.contains(":") != true, let int = value.int else {
+            throw bad(key, "expected an integer")
+        }
         guard int >= minimum else { throw bad(key, "must be at least \(minimum), got \(int)") }
         return int
     }
@@ -74,7 +77,9 @@ struct YAMLSection {
         guard let value = node(key) else { return nil }
         guard let sequence = value.sequence else { throw bad(key, "expected a list of integers") }
         return try sequence.map { element in
-            guard let int = element.int else { throw bad(key, "expected a list of integers") }
+            guard element.scalar?.string.contains(":") != true, let int = element.int else {
+                throw bad(key, "expected a list of integers")
+            }
             guard int >= minimum else { throw bad(key, "every value must be at least \(minimum), got \(int)") }
             return int
         }

@@ -26,6 +26,18 @@ import Tensor
         #expect((8 + Int(header[0])) % 8 == 0)
     }
 
+    @Test func headerLengthEndingIn0x80IsNotTakenForAPickle() throws {
+        // A header of 128 + 256 bytes: the file's first byte is 0x80, a pickle's PROTO opcode.
+        let base = #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"__metadata__":{"pad":""}}"#
+        let header = base.replacingOccurrences(of: #""pad":"""#, with: "\"pad\":\"" + String(repeating: "p", count: 384 - base.utf8.count) + "\"")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-\(UUID()).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let data = file(header: header, data: [0, 0, 0x80, 0x3f])
+        #expect(data.first == 0x80)
+        try data.write(to: url)
+        #expect(try loadWeights(url).tensors["x"] == Tensor(shape: [1], scalars: [1]))
+    }
+
     @Test func convertsOtherDtypes() throws {
         // F16 1.5 = 0x3E00, BF16 -2 = 0xC000, F64 0.25, U8 7
         let header = """

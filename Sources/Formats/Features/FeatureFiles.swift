@@ -6,14 +6,15 @@ import Foundation
 public func readFeatureRecords(_ url: URL) throws -> [FeatureRecord] {
     let data = try readInputFile(url)
     let path = url.path
-    if data.first == 0x80 {
-        return try PaddleVideoFeatures.records(from: try Unpickler.load(data, path: path), path: path)
-    }
+    // The framed formats first: a TFRecord's or safetensors file's length may start with 0x80, a pickle's first byte.
     if TFRecord.looksLike(data) {
         return try YouTube8MRecords.records(from: data, path: path)
     }
     if Safetensors.looksLike(data) {
         return [try SafetensorsFeatures.record(try Safetensors.read(data, path: path), path: path)]
+    }
+    if data.first == 0x80 {
+        return try PaddleVideoFeatures.records(from: try Unpickler.load(data, path: path), path: path)
     }
     throw FormatError.malformed(path, "not a feature file (neither a pickle, a safetensors file nor a TFRecord)")
 }

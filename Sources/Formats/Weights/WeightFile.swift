@@ -36,7 +36,7 @@ public enum WeightFileFormat: String, Sendable {
 public struct WeightFile: Sendable {
     /// Every parameter, once: AttentionLSTM's `…0.cell_fw/bw…` aliases are folded into `…_l0[_reverse]`.
     public var tensors: [String: Tensor]
-    /// String metadata (safetensors `__metadata__`: `model_type`, `config`, `labels`); empty for Paddle files.
+    /// String metadata (safetensors `__metadata__`: `model_type`, `config`, `label_names`); empty for Paddle files.
     public var metadata: [String: String]
     /// The family the parameter names (or the metadata) say this is, if they say.
     public var modelType: WeightModelType?
@@ -63,12 +63,13 @@ public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws ->
     let file = try MappedFile(url)
     let data = file.data
     let path = url.path
-    if data.first == 0x80 {
-        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path, release: file.release)
-    }
+    // Safetensors first: its header length's low byte may be 0x80, a pickle's first byte.
     if Safetensors.looksLike(data) {
         let file = try Safetensors.read(data, path: path, release: file.release)
         return WeightFile(tensors: file.tensors, metadata: file.metadata, format: .safetensors)
+    }
+    if data.first == 0x80 {
+        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path, release: file.release)
     }
     guard let names = saveCombineNames else {
         throw FormatError.malformed(
