@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Formats fuzz target for a fixed number of executions (default 1,000,000) and prints a table.
-#   Fuzz/run.sh [RUNS] [TARGET...]      targets: pickle safetensors tfrecord savecombine
+#   Fuzz/run.sh [RUNS] [TARGET...]      targets: pickle safetensors tfrecord savecombine labelmap
 # Needs the Swift toolchain's libFuzzer (swiftc -sanitize=fuzzer) and AddressSanitizer. Findings are written to
 # Fuzz/findings/<target>-crash-*; each one should become a regression test in Tests/FormatsTests.
 set -euo pipefail
@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pickle safetensors tfrecord savecombine)
+[ ${#targets[@]} -gt 0 ] || targets=(pickle safetensors tfrecord savecombine labelmap)
 
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --product FuzzTargets >&2
 binary=.build/release/FuzzTargets

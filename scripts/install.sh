@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# README command 1: install dependencies, build Vigil in release mode, run the main job on a bundled sample.
+# README command 1: install dependencies, build Vigil in release mode, classify a bundled camera clip with the
+# embedded demo model (pipelines/default.yaml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh >&2
 swift build -c release >&2
-.build/release/vigil info samples/media/sample.mp4
+.build/release/vigil classify samples/demo/clips/test_0118.mp4

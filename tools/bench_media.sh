@@ -15,11 +15,16 @@ if [ ! -s "$file" ]; then
 fi
 [ "${1:-}" = "--make-only" ] && exit 0
 [ -x .build/release/vigil ] || swift build -c release >&2
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
-for run in 1 2; do
-    full=$(seconds ffmpeg -hide_banner -i "$file" -an -f null -)
-    center=$(seconds .build/release/vigil frames "$file" --seg-num 100)
-    random=$(seconds .build/release/vigil frames "$file" --seg-num 100 --mode random --seed 7)
-    printf 'run %d: ffmpeg full decode %.2f s | vigil frames center %.2f s (%.3fx) | random %.2f s (%.3fx)\n' \
-        "$run" "$full" "$center" "$(echo "$center / $full" | bc -l)" "$random" "$(echo "$random / $full" | bc -l)"
+# Prints "wall user+sys" seconds of a whole process.
+measure() { local TIMEFORMAT='%R %U %S'; { time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%.2f %.2f", $1, $2 + $3 }'; }
+ratio() { echo "$1 $2" | awk '{ printf "%.3f", $1 / $2 }'; }
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for run in $(seq "${RUNS:-2}"); do
+    read -r full_wall full_cpu <<<"$(measure ffmpeg -hide_banner -i "$file" -an -f null -)"
+    read -r center_wall center_cpu <<<"$(measure .build/release/vigil frames "$file" --seg-num 100)"
+    read -r random_wall random_cpu <<<"$(measure .build/release/vigil frames "$file" --seg-num 100 --mode random --seed 7)"
+    echo "run $run (wall s / cpu s): ffmpeg full decode $full_wall / $full_cpu" \
+         "| vigil frames center $center_wall / $center_cpu ($(ratio "$center_wall" "$full_wall")x / $(ratio "$center_cpu" "$full_cpu")x)" \
+         "| random $random_wall / $random_cpu ($(ratio "$random_wall" "$full_wall")x / $(ratio "$random_cpu" "$full_cpu")x)"
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,14 +4,19 @@
 One video (300 frames for AttentionLSTM, 100 sampled frames for AttentionCluster), random weights, 2 threads.
 Prints a JSON line per model with both medians, the ratio Vigil/Paddle and Vigil's peak RSS over the weight bytes.
 
-Run: swift build -c release --product bench-models
-     OMP_NUM_THREADS=2 /work/paddle-venv/bin/python tools/bench_models.py [--threads 2] [--repeats 5]
+With --end-to-end it also saves the Paddle model (.pdparams), converts it to .safetensors with `vigil convert`, and
+times `vigil predict` on a one-video feature pickle from each file, with its peak RSS (/usr/bin/time).
+
+Run: swift build -c release --product bench-models --product vigil
+     OMP_NUM_THREADS=2 /work/paddle-venv/bin/python tools/bench_models.py [--threads 2] [--repeats 5] [--end-to-end]
 """
 import argparse
 import json
 import os
+import pickle
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -33,29 +38,54 @@ def median_ms(fn, repeats):
     return sorted(times)[len(times) // 2]
 
 
-def paddle_lstm(frames, repeats, rng):
+def end_to_end(weights, features, extra):
+    """`vigil predict` on one video from a full-size weight file: wall seconds and peak RSS (/usr/bin/time)."""
+    vigil = os.path.join(ROOT, ".build", "release", "vigil")
+    start = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", vigil, "predict", "--weights", weights, *extra, features],
+                         check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    return seconds, int(out.stderr.strip().splitlines()[-1]) * 1024
+
+
+def save_full_size(layer, state_dict, directory, frames, rng):
+    """The model's weights as a .pdparams and one video as a PaddleVideo feature pickle (uint8, as YouTube-8M)."""
+    weights = os.path.join(directory, "weights.pdparams")
+    paddle.save(state_dict, weights)
+    video = {"video": b"bench", "feature": rng.integers(0, 256, (frames, 1024), dtype=np.uint8),
+             "audio": rng.integers(0, 256, (frames, 128), dtype=np.uint8), "label": [0], "nframes": np.int32(frames)}
+    features = os.path.join(directory, "video.pkl")
+    with open(features, "wb") as f:
+        pickle.dump(video, f, protocol=2)
+    return weights, features
+
+
+def paddle_lstm(frames, repeats, rng, directory=None):
     head = AttentionLstmHead([1024, 128], 512, 1024, [8192, 4096], 3862)
     head.eval()
+    files = save_full_size(head, {"head." + k: v for k, v in head.state_dict().items()}, directory, frames, rng) if directory else None
     rgb = [rng.uniform(-2, 2, (frames, 1024)).astype("float32")]
     audio = [rng.uniform(-2, 2, (frames, 128)).astype("float32")]
     inputs = [tuple(paddle.to_tensor(a) for a in pad(rgb, 1024)), tuple(paddle.to_tensor(a) for a in pad(audio, 128))]
     with paddle.no_grad():
-        return median_ms(lambda: head(inputs).numpy(), repeats)
+        return median_ms(lambda: head(inputs).numpy(), repeats), files
 
 
-def paddle_cluster(frames, repeats, rng):
+def paddle_cluster(frames, repeats, rng, directory=None):
     model = AttentionCluster([1024, 128], [32, 32], [1024, 4096], 3862)
     model.eval()
+    files = save_full_size(model, {k: p.numpy() for k, p in model.params.items()}, directory, frames, rng) if directory else None
     rgb = paddle.to_tensor(rng.uniform(-2, 2, (1, frames, 1024)).astype("float32"))
     audio = paddle.to_tensor(rng.uniform(-2, 2, (1, frames, 128)).astype("float32"))
     with paddle.no_grad():
-        return median_ms(lambda: model(rgb, audio, 0.5, training=False).numpy(), repeats)
+        return median_ms(lambda: model(rgb, audio, 0.5, training=False).numpy(), repeats), files
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--end-to-end", action="store_true", help="also time `vigil predict` from full-size files")
     args = parser.parse_args()
     paddle.set_device("cpu")
     rng = np.random.default_rng(0)
@@ -64,7 +94,20 @@ def main():
         out = subprocess.run([binary, model, "--frames", str(frames), "--threads", str(args.threads),
                               "--repeats", str(args.repeats)], check=True, capture_output=True, text=True)
         vigil = json.loads(out.stdout)
-        paddle_ms = paddle_fn(frames, args.repeats, rng)
+        with tempfile.TemporaryDirectory() as directory:
+            paddle_ms, files = paddle_fn(frames, args.repeats, rng, directory if args.end_to_end else None)
+            predict = {}
+            if files:
+                extra = ["--threads", str(args.threads)] + (["--seg-num", str(frames)] if model == "attention_cluster" else [])
+                for label, weights in (("pdparams", files[0]),):
+                    seconds, peak = end_to_end(weights, files[1], extra)
+                    predict[f"predict_{label}_s"] = round(seconds, 2)
+                    predict[f"predict_{label}_peak_mb"] = round(peak / 2**20, 1)
+                converted = os.path.join(directory, "weights.safetensors")
+                subprocess.run([os.path.join(ROOT, ".build", "release", "vigil"), "convert", files[0], "-o", converted], check=True)
+                seconds, peak = end_to_end(converted, files[1], extra)
+                predict["predict_safetensors_s"] = round(seconds, 2)
+                predict["predict_safetensors_peak_mb"] = round(peak / 2**20, 1)
         print(json.dumps({
             "model": model, "frames": frames, "threads": args.threads, "kernel": vigil["kernel"],
             "vigil_ms": round(vigil["median_ms"], 1), "paddle_ms": round(paddle_ms, 1),
@@ -72,6 +115,7 @@ def main():
             "parameters": vigil["parameters"], "weight_mb": round(vigil["weight_bytes"] / 2**20, 1),
             "peak_rss_mb": round(vigil["peak_rss_bytes"] / 2**20, 1),
             "peak_over_weights": round(vigil["peak_rss_bytes"] / vigil["weight_bytes"], 3),
+            **predict,
             "paddle_version": paddle.__version__,
         }))
 

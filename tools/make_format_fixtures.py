@@ -120,6 +120,21 @@ def make_pdparams():
             combined = f.read()
     with open(path("linear.pdiparams"), "wb") as f:
         f.write(combined)
+    # PaddleCV 1.5's per-parameter directory holds the same per-tensor records, one file each, named after it.
+    names = sorted([linear.bias.name, linear.weight.name])
+    os.makedirs(path("per_parameter"), exist_ok=True)
+    offset = 0
+    for name in names:
+        start = offset
+        offset += 4 + 8  # version, lod_level (0)
+        offset += 4  # tensor version
+        (desc_len,) = struct.unpack_from("<i", combined, offset)
+        offset += 4 + desc_len
+        tensor = paddle.to_tensor(linear.bias if name == linear.bias.name else linear.weight)
+        offset += tensor.numpy().nbytes
+        with open(os.path.join(path("per_parameter"), name), "wb") as f:
+            f.write(combined[start:offset])
+    assert offset == len(combined)
     expected["save_combine"] = {"names": sorted([linear.bias.name, linear.weight.name]),
                                 "tensors": {linear.bias.name: {"shape": list(linear.bias.shape), "values": floats(linear.bias.numpy())},
                                             linear.weight.name: {"shape": list(linear.weight.shape), "values": floats(linear.weight.numpy())}}}

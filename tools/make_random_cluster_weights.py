@@ -2,7 +2,8 @@
 """Writes full-size AttentionCluster weights (PaddleCV names, 57.8M parameters, 3862 classes) with seeded random
 values as a Vigil .safetensors file, for the classify benchmark (tools/bench_features.sh). Needs numpy only.
 
-Usage: make_random_cluster_weights.py OUT.safetensors [SEED]
+Usage: make_random_cluster_weights.py OUT.safetensors [SEED] [--small]
+--small: 4 clusters per modality, fc 16 -> 8, 5 classes (for the CLI tests).
 """
 import json
 import struct
@@ -12,15 +13,17 @@ import numpy as np
 
 
 def main():
-    out, seed = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    args = [a for a in sys.argv[1:] if a != "--small"]
+    out, seed = args[0], int(args[1]) if len(args) > 1 else 7
+    clusters, fc1, fc2, classes = (4, 16, 8, 5) if "--small" in sys.argv else (32, 1024, 4096, 3862)
     rng = np.random.default_rng(seed)
     shapes = {}
     for i, features in enumerate([1024, 128]):
-        shapes[f"satt{i}.conv.weight"] = [32, features, 1, 1]
+        shapes[f"satt{i}.conv.weight"] = [clusters, features, 1, 1]
         for name in ["conv.bias", "shift_w", "shift_b"]:
-            shapes[f"satt{i}.{name}"] = [32]
-    shapes.update({"fc1.weights": [32 * 1024 + 32 * 128, 1024], "fc1.bias": [1024], "fc2.weights": [1024, 4096],
-                   "fc2.bias": [4096], "logistic.weights": [4096, 3862], "logistic.bias": [3862]})
+            shapes[f"satt{i}.{name}"] = [clusters]
+    shapes.update({"fc1.weights": [clusters * (1024 + 128), fc1], "fc1.bias": [fc1], "fc2.weights": [fc1, fc2],
+                   "fc2.bias": [fc2], "logistic.weights": [fc2, classes], "logistic.bias": [classes]})
     header, blobs, offset = {}, [], 0
     for name, shape in shapes.items():
         fan_in = shape[1] if len(shape) > 1 else shape[0]

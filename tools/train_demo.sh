@@ -1,39 +1,51 @@
 #!/usr/bin/env bash
 # Retrains the demo camera model shipped in samples/models/ (demo.safetensors + demo.labels.txt); docs/demo-model.md.
 # Usage: tools/train_demo.sh [SEED]        (default 7; the same seed gives the same clips, features and weights)
-# Environment: COUNT clips over train/valid/test 5:1:1 (default 420), WORK scratch folder (default .build/demo-data),
-# JOBS parallel ffmpeg/extract processes (default: the number of cores).
-# Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s) → put the labels in the
-# records → `vigil train` (AttentionCluster, samples/demo/train.yaml) → `vigil eval` on the validation and on the
-# held-out test split → $WORK/metrics/*.json, and a summary on stderr.
+# Environment: COUNT clips over train/valid/test 5:1:1 (default 840), WORK scratch folder (default .build/demo-data),
+# JOBS parallel ffmpeg/extract processes (default: the number of cores), KEEP_DATA=1 reuses WORK's clips and features
+# (only training and evaluation run again), VIGIL a vigil binary to use instead of building one.
+# Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
+# put the labels in the records → `vigil train` (AttentionCluster, samples/demo/train.yaml) → `vigil eval` and
+# per-label figures on the validation and on the held-out test split → WORK/metrics/, a summary on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed=${1:-7}
-count=${COUNT:-420}
+count=${COUNT:-840}
 work=${WORK:-.build/demo-data}
 jobs=${JOBS:-$(nproc)}
 config=samples/demo/train.yaml
 labels=samples/models/demo.labels.txt
 weights=samples/models/demo.safetensors
 
-swift build -c release >&2
-vigil="$(swift build -c release --show-bin-path)/vigil"
+vigil=${VIGIL:-}
+if [ -z "$vigil" ]; then
+    swift build -c release >&2
+    vigil="$(swift build -c release --show-bin-path)/vigil"
+fi
 
-rm -rf "$work"
-samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
-for split in train valid test; do
-    mkdir -p "$work/features/$split"
-    cut -f1 "$work/clips/$split.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
-        'f={}; "$VIGIL" extract "$WORK/clips/$f" -o "$WORK/features/${f%.mp4}.safetensors" --fps 1 2>/dev/null'
-    python3 samples/demo/label_features.py "$work/clips/$split.labels.tsv" "$labels" "$work/features" \
-        > "$work/$split.list"
-done
-echo "train_demo: features of $(cat "$work"/*.list | wc -l) clips in $work/features" >&2
+if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
+    rm -rf "$work"
+    samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
+    for split in train valid test; do
+        mkdir -p "$work/features/$split"
+        cut -f1 "$work/clips/$split.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
+            'f={}; "$VIGIL" extract "$WORK/clips/$f" -o "$WORK/features/${f%.mp4}.safetensors" --fps 1 \
+                 >/dev/null 2>>"$WORK/extract.log"'
+        python3 samples/demo/label_features.py "$work/clips/$split.labels.tsv" "$labels" "$work/features" \
+            > "$work/$split.list"
+    done
+    echo "train_demo: features of $(cat "$work"/*.list | wc -l) clips in $work/features" >&2
+fi
 
 mkdir -p "$work/metrics"
 "$vigil" train --config "$config" --train "$work/train.list" --valid "$work/valid.list" --seed "$seed" \
     -o "$weights" > "$work/metrics/train.jsonl"
+rm -f "${weights%.safetensors}.last.safetensors"
 for split in valid test; do
     xargs "$vigil" eval --weights "$weights" --config "$config" < "$work/$split.list" > "$work/metrics/$split.json"
-    echo "train_demo: $split: $(cat "$work/metrics/$split.json")" >&2
+    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$work/$split.list" \
+        > "$work/metrics/$split.predictions.jsonl"
+    python3 samples/demo/label_report.py "$work/clips/$split.labels.tsv" "$labels" \
+        "$work/metrics/$split.predictions.jsonl" > "$work/metrics/$split.labels.json"
+    echo "train_demo: $split: $(tr -d ' \n' < "$work/metrics/$split.json")" >&2
 done

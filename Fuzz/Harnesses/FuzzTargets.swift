@@ -21,6 +21,8 @@ func fuzzOne(_ target: String, _ data: Data) {
         if let example = try? Tensorflow_SequenceExample(serializedBytes: data) {
             _ = try? YouTube8MRecords.record(example, path: "fuzz", index: 0)
         }
+    case "labelmap":
+        _ = try? LabelMap.parse(data, path: "fuzz")
     case "savecombine":
         _ = try? SaveCombine.read(data, names: ["a", "b"], path: "fuzz")
     default:

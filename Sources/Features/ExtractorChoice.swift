@@ -31,6 +31,7 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The rgb extractor for frames of `width`×`height`; its dimension must equal `modelDimension` when given.
+    /// A plug-in gets `timeout` seconds per frame and four times that for its hello (to load a model).
     public func frameExtractor(width: Int, height: Int, modelDimension: Int?, timeout: Double = 30) throws
         -> any FrameFeatureExtractor
     {
@@ -40,7 +41,8 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
             extractor = try BuiltinFrameExtractor(dimension: dimension ?? BuiltinFrameExtractor.defaultDimension)
         case .exec(let command):
             extractor = try ExecExtractor(
-                command: command, kind: .frames, width: width, height: height, dimension: modelDimension ?? 0, timeout: timeout)
+                command: command, kind: .frames, width: width, height: height, dimension: modelDimension ?? 0, timeout: timeout,
+                startupTimeout: 4 * timeout)
         }
         try check(modality: "rgb", dimension: extractor.dimension, modelDimension: modelDimension)
         return extractor
@@ -60,7 +62,7 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
         case .exec(let command):
             extractor = try ExecExtractor(
                 command: command, kind: .audio, width: featureAudioSampleRate, height: 1, dimension: modelDimension ?? 0,
-                timeout: timeout)
+                timeout: timeout, startupTimeout: 4 * timeout)
         }
         try check(modality: "audio", dimension: extractor.dimension, modelDimension: modelDimension)
         return extractor

@@ -29,7 +29,6 @@ struct CellGrid: Equatable {
 struct FrameDescriptorLayout: Equatable {
     static let orientations = 8
     static let scales = 4
-    static let appearanceValuesPerCell = 4
 
     let dimension: Int
     let appearanceGrid: CellGrid  // D/16 cells × (Y, Cb, Cr, Y std)

@@ -19,14 +19,18 @@ public struct LabelMap: Sendable, Equatable {
     /// Reads YouTube-8M's `vocabulary.csv` (columns `Index` and `Name`, quoted fields allowed) or a text file with
     /// one name per line (line i is class i; blank lines keep their index).
     public static func load(_ url: URL) throws -> LabelMap {
-        let data = try readInputFile(url)
+        try parse(try readInputFile(url), path: url.path)
+    }
+
+    /// Parses label-file bytes (see `load`); errors name `path`.
+    static func parse(_ data: Data, path: String) throws -> LabelMap {
         guard let text = String(data: data, encoding: .utf8) else {
-            throw FormatError.malformed(url.path, "label file is not UTF-8 text")
+            throw FormatError.malformed(path, "label file is not UTF-8 text")
         }
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
         let header = CSV.fields(of: String(firstLine))
         if let indexColumn = header.firstIndex(of: "Index"), let nameColumn = header.firstIndex(of: "Name") {
-            return try fromCSV(text, indexColumn: indexColumn, nameColumn: nameColumn, path: url.path)
+            return try fromCSV(text, indexColumn: indexColumn, nameColumn: nameColumn, path: path)
         }
         var lines = text.components(separatedBy: .newlines)
         if lines.last == "" { lines.removeLast() }

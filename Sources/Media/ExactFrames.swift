@@ -105,12 +105,15 @@ final class ExactFrameReader {
         try seekToNextCandidate()
     }
 
+    /// Seeks to the next candidate timestamp the demuxer accepts.
     private func seekToNextCandidate() throws {
-        guard let timestamp = seekFallbacks.popLast() else {
-            throw MediaError(.malformed, source.location, "cannot seek back to a keyframe")
-        }
         decoder.reset()
-        try source.format.seek(stream: decoder.stream.pointee.index, toKeyframeBefore: timestamp)
+        while true {
+            guard let timestamp = seekFallbacks.popLast() else {
+                throw MediaError(.malformed, source.location, "cannot seek back to a keyframe")
+            }
+            if (try? source.format.seek(stream: decoder.stream.pointee.index, toKeyframeBefore: timestamp)) != nil { break }
+        }
         position = nil
         lastOutput = nil
         endOfInput = false

@@ -12,7 +12,7 @@ enum FFStatus: Equatable {
     case endOfStream
 }
 
-/// FFmpeg's message for an error code (the only caller of av_strerror).
+/// FFmpeg's message for an error code (the one place its error strings are fetched).
 func ffmpegMessage(_ code: Int32) -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     guard av_strerror(code, &buffer, buffer.count) == 0 else { return "error \(code)" }

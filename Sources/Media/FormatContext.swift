@@ -9,6 +9,8 @@ final class FormatContext {
     let abortHandle: MediaAbortHandle
     /// The read deadline, armed only for network inputs.
     private let readTimeout: Double?
+    /// Whether the input is a network URL (read failures are then `.unavailable`, not `.malformed`).
+    private let network: Bool
 
     /// Opens `location` and probes its streams; the interrupt callback is set before avformat_open_input, so a
     /// deadline or `abortHandle.abort()` bounds opening, probing, reading and closing alike.
@@ -28,6 +30,7 @@ final class FormatContext {
         self.location = location
         self.abortHandle = abortHandle
         self.readTimeout = network ? options.readTimeout : nil
+        self.network = network
         let probed = avformat_find_stream_info(opened, nil)
         abortHandle.arm(nil)
         if probed < 0 {
@@ -52,12 +55,14 @@ final class FormatContext {
     func read(into packet: Packet) throws -> FFStatus {
         abortHandle.arm(readTimeout)
         var code = av_read_frame(pointer, packet.pointer)
-        while code == vigil_averror(EAGAIN) { code = av_read_frame(pointer, packet.pointer) }  // MPEG-TS lost sync: not a packet
-        if code == vigil_averror_exit() {
+        while code == vigil_averror(EAGAIN) && !abortHandle.shouldInterrupt {  // MPEG-TS lost sync: not a packet
+            code = av_read_frame(pointer, packet.pointer)
+        }
+        if code < 0 && (code == vigil_averror_exit() || abortHandle.shouldInterrupt) {  // RTSP may say INVALIDDATA
             if abortHandle.isAborted { return .endOfStream }
             throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")
         }
-        return try ffCheck(code, "cannot read a packet", location, otherwise: .malformed)
+        return try ffCheck(code, "cannot read a packet", location, otherwise: network ? .unavailable : .malformed)
     }
 
     /// Seeks `stream` to the keyframe at or before `timestamp` (stream time base).
@@ -75,7 +80,7 @@ final class FormatContext {
 
     private static func openError(_ code: Int32, _ location: String, _ handle: MediaAbortHandle, timeout: Double?,
                                   step: String = "cannot open") -> MediaError {
-        if code == vigil_averror_exit() || handle.isPastDeadline {  // RTSP turns an interrupt into INVALIDDATA
+        if code == vigil_averror_exit() || handle.shouldInterrupt {  // RTSP turns an interrupt into INVALIDDATA
             let reason = handle.isAborted ? "aborted while opening" : "no answer within \(seconds(timeout)) (timed out)"
             return MediaError(.unavailable, location, reason)
         }

@@ -8,7 +8,8 @@ public struct ReadRequest: Sendable {
     /// RGB size of the frames (nil = each frame's own size).
     public var size: FrameSize?
     /// Keep only the first decoded frame of each 1/fps slot of presentation time (nil = every frame). Frames that
-    /// are not kept are decoded (references need them) but never converted to RGB.
+    /// are not kept are decoded (references need them) but never converted to RGB; frames without a timestamp (the
+    /// first RTSP frames before timing is known) are not kept. Without a rate they are kept with `pts` NaN.
     public var framesPerSecond: Double?
     /// Ask the decoder not to decode non-reference frames at all (h264, hevc, mpeg-1/2/4); with a rate, the frame
     /// kept for a slot is then the first reference frame in it.
@@ -75,8 +76,9 @@ public final class MediaReader {
         source.isAtStart = false
     }
 
-    /// The next frame or audio chunk; nil at the end or after an abort.
+    /// The next frame or audio chunk; nil at the end, and at once after an abort (what was queued is dropped).
     public func next() throws -> MediaItem? {
+        if source.abortHandle.isAborted { finished = true; ready.removeAll() }
         while ready.isEmpty && !finished { try step() }
         return ready.isEmpty ? nil : ready.removeFirst()
     }
@@ -105,7 +107,8 @@ public final class MediaReader {
         let index = decodedFrames
         decodedFrames += 1
         let pts = frame.timestamp.map { Double($0) * decoder.timeBase } ?? .nan
-        if let rate = request.framesPerSecond, rate > 0, pts.isFinite {
+        if let rate = request.framesPerSecond, rate > 0 {
+            guard pts.isFinite else { return }  // a frame with no timestamp cannot be placed in a slot
             let start = firstPTS ?? pts
             firstPTS = start
             let slot = Int(((pts - start) * rate + 1e-6).rounded(.down))

@@ -7,7 +7,7 @@ import Tensor
 
 /// PaddleCV's AttentionCluster, built from its 14 named tensors; every size comes from the weights' shapes.
 /// It takes already-sampled frames (seg_num rows per video; the caller samples).
-public final class AttentionCluster: TrainableModel {
+public final class AttentionCluster: FeatureClassifier {
     /// Widths read from the weights.
     public struct Sizes: Sendable, Equatable {
         public var featureDims: [Int]  // F per modality (rgb, audio)
@@ -85,32 +85,11 @@ public final class AttentionCluster: TrainableModel {
             classes: classes)
     }
 
-    // MARK: Inference
+    /// Feature widths per modality (rgb, audio), from the weights.
+    public var featureWidths: [Int] { sizes.featureDims }
 
-    /// Logits [K] of one video from its sampled frames: rgb [L, Frgb], audio [L′, Faudio].
-    public func logits(rgb: Tensor, audio: Tensor) throws -> [Float] {
-        try logits(FeatureBatch(rgb: [rgb], audio: [audio])).scalars
-    }
-
-    /// Logits [B, K] of a batch of videos (inference: dropout becomes a ×(1−p) scale).
-    public func logits(_ batch: FeatureBatch) throws -> Tensor {
-        try validate(batch)
-        var unused = SystemRandomNumberGenerator()
-        return forward(batch, training: false, rng: &unused)
-    }
-
-    /// Fails unless every video has rgb and audio of the weights' widths with at least one frame each.
-    public func validate(_ batch: FeatureBatch) throws {
-        try validateFeatures(batch, widths: sizes.featureDims, minimumRows: 1)
-    }
-
-    // MARK: Training
-
-    public func forwardTraining<R: RandomNumberGenerator>(_ batch: FeatureBatch, rng: inout R) -> Tensor {
-        forward(batch, training: true, rng: &rng)
-    }
-
-    private func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
+    /// The forward pass; `training` draws dropout from `rng` and keeps what `backward` needs.
+    public func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.concatWidth)

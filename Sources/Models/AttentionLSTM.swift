@@ -6,7 +6,7 @@
 import Tensor
 
 /// PaddleVideo's AttentionLSTM, built from its `.pdparams` state dict; every size comes from the weights' shapes.
-public final class AttentionLSTM: TrainableModel {
+public final class AttentionLSTM: FeatureClassifier {
     /// Widths read from the weights.
     public struct Sizes: Sendable, Equatable {
         public var featureDims: [Int]  // D per modality (rgb, audio)
@@ -115,32 +115,11 @@ public final class AttentionLSTM: TrainableModel {
         sizes = Sizes(featureDims: dims, embeddingSizes: embeddings, lstmSizes: hiddens, fcSizes: [f1, f2], classes: classes)
     }
 
-    // MARK: Inference
+    /// Feature widths per modality (rgb, audio), from the weights.
+    public var featureWidths: [Int] { sizes.featureDims }
 
-    /// Logits [K] of one video: rgb [T, Drgb], audio [T′, Daudio] (T and T′ may differ).
-    public func logits(rgb: Tensor, audio: Tensor) throws -> [Float] {
-        try logits(FeatureBatch(rgb: [rgb], audio: [audio])).scalars
-    }
-
-    /// Logits [B, K] of a batch of videos.
-    public func logits(_ batch: FeatureBatch) throws -> Tensor {
-        try validate(batch)
-        var unused = SystemRandomNumberGenerator()
-        return forward(batch, training: false, rng: &unused)
-    }
-
-    /// Fails unless every video has rgb and audio of the weights' widths with at least one row each.
-    public func validate(_ batch: FeatureBatch) throws {
-        try validateFeatures(batch, widths: sizes.featureDims, minimumRows: 1)
-    }
-
-    // MARK: Training
-
-    public func forwardTraining<R: RandomNumberGenerator>(_ batch: FeatureBatch, rng: inout R) -> Tensor {
-        forward(batch, training: true, rng: &rng)
-    }
-
-    private func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
+    /// The forward pass; `training` draws dropout from `rng` and keeps what `backward` needs.
+    public func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)

@@ -1,5 +1,6 @@
 // decode → sample → extract → model → result, for `vigil classify` (and anything else that classifies a file).
 import Features
+import Formats
 import Foundation
 import Media
 import Tensor
@@ -16,7 +17,7 @@ public struct ClassificationResult: Encodable, Sendable {
     /// Whether the input has an audio track (false: zero audio features, docs/extractors.md).
     public var audio: Bool
     public var damagedFrames: Int
-    public var topK: [ClassScore]
+    public var topK: [Prediction.ClassScore]
     public var timings: StageTimings
 
     enum CodingKeys: String, CodingKey {
@@ -27,48 +28,47 @@ public struct ClassificationResult: Encodable, Sendable {
     }
 }
 
-/// Extraction and a model, joined: classifies whole files.
+/// Extraction and a model, joined: classifies whole files. The model stage is `Predictor`, the same as
+/// `vigil predict`'s, so classifying a file equals extracting it and predicting on the feature file.
 public final class ClassifyPipeline {
     public let extraction: FeatureExtraction
-    public let classifier: VideoClassifier
-    /// AttentionCluster reads this many rows picked uniformly from the extracted ones (nil: all rows).
-    public let modelRows: Int?
-    public let rowMode: UniformSampler.Mode
+    public let predictor: Predictor
     public let topK: Int
 
     /// Builds the stages from resolved settings: loads the model, then the extractors checked against its widths.
+    /// AttentionCluster reads seg_num rows picked uniformly from the extracted ones (`--seg-num` decodes exactly
+    /// those frames; otherwise the pipeline's `sampling.seg_num`, default 100).
     public init(_ settings: PipelineSettings) throws {
         guard let weights = settings.weights else { throw PipelineError.usage("no model weights: pass --weights or --pipeline") }
-        classifier = try VideoClassifier(weights: weights, labels: settings.labels, config: settings.config.model)
-        extraction = try FeatureExtraction(settings: settings, modelDimensions: classifier.featureDims)
-        if classifier.type == .attentionCluster, case .perSecond = extraction.sampling.rate {
-            modelRows = settings.config.sampling.segNum
-        } else {
-            modelRows = nil
-        }
-        rowMode = settings.rowMode
+        predictor = try Predictor(
+            weights: weights, config: settings.config, labels: settings.labels, segments: settings.segNum,
+            mode: settings.rowMode)
+        extraction = try FeatureExtraction(settings: settings, modelDimensions: predictor.featureDims)
         topK = settings.topK
     }
 
     /// Classifies `location`; also returns its features (for a timeline).
     public func run(_ location: String, progress: ((Double) -> Void)? = nil) throws -> (ClassificationResult, ExtractedFeatures) {
         var features = try extraction.run(location, progress: progress)
-        let rows = modelRowIndices(count: features.frameCount)
-        let (rgb, audio) = features.rows(rows)
         let start = DispatchTime.now().uptimeNanoseconds
-        let scores = try classifier.scores(rgb: rgb, audio: audio)
+        let scores = try self.scores(features.record(id: location))
         features.timings.model = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         features.timings.total += features.timings.model
         let result = ClassificationResult(
-            source: location, duration: features.duration, model: classifier.type.rawValue, frames: rows.count,
+            source: location, duration: features.duration, model: predictor.modelType, frames: modelRows(features.frameCount),
             sampledFrames: features.frameCount, audio: features.hasAudio, damagedFrames: features.damagedFrames,
-            topK: classifier.topK(scores, k: topK), timings: features.timings)
+            topK: predictor.best(scores, topK), timings: features.timings)
         return (result, features)
     }
 
-    /// The rows of `count` extracted rows the model reads.
-    func modelRowIndices(count: Int) -> [Int] {
-        guard let modelRows else { return Array(0..<count) }
-        return UniformSampler(segments: modelRows, mode: rowMode).indices(frameCount: count)
+    /// Sigmoid scores [K] of one record.
+    func scores(_ record: FeatureRecord) throws -> [Float] {
+        try predictor.logits(record).map(Elementwise.sigmoidScalar)
+    }
+
+    /// How many rows the model reads out of `count` extracted ones.
+    func modelRows(_ count: Int) -> Int {
+        if case .attentionCluster(_, let sampler) = predictor.model { return sampler.segments }
+        return count
     }
 }

@@ -25,20 +25,4 @@ public struct ExtractedFeatures: Sendable {
     public func record(id: String) -> FeatureRecord {
         FeatureRecord(id: id, rgb: rgb, audio: audio, labels: [], timestamps: timestamps.map { Float($0) })
     }
-
-    /// Rows `rows` (in that order, repeats allowed) of both modalities.
-    public func rows(_ rows: [Int]) -> (rgb: Tensor, audio: Tensor) {
-        (rgb.rows(rows), audio.rows(rows))
-    }
-}
-
-extension Tensor {
-    /// The rows `indices` of a matrix, in that order: [indices.count, D].
-    func rows(_ indices: [Int]) -> Tensor {
-        let d = shape.count == 2 ? shape[1] : 0
-        var out = [Float]()
-        out.reserveCapacity(indices.count * d)
-        for i in indices { out += scalars[(i * d)..<((i + 1) * d)] }
-        return Tensor(shape: [indices.count, d], scalars: out)
-    }
 }

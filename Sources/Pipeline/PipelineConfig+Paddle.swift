@@ -9,14 +9,7 @@ extension PipelineConfig {
         config.layout = .paddleVideo
         if let model = try top.section("MODEL") {
             let head = try model.section("head") ?? model
-            config.model.type = try modelKind(head.string("name") ?? top.string("model_name"), in: head, key: "name")
-            config.model.numClasses = try head.int("num_classes")
-            config.model.featureDims = try head.ints("feature_dims")
-            config.model.embeddingSize = try head.int("embedding_size")
-            config.model.lstmSize = try head.int("lstm_size")
-            config.model.clusterNums = try head.ints("cluster_nums")
-            config.model.dropRate = try readDropRate(head, "drop_rate")
-            config.sampling.segNum = try head.int("seg_num")
+            try readPaddleModel(head, name: head.string("name") ?? top.string("model_name"), into: &config)
         }
         if let dataset = try top.section("DATASET") {
             config.train.batchSize = try dataset.int("batch_size")
@@ -51,15 +44,7 @@ extension PipelineConfig {
         var config = PipelineConfig()
         config.layout = .paddleCV
         if let model = try top.section("MODEL") {
-            config.model.type = try modelKind(model.string("name"), in: model, key: "name")
-            config.model.numClasses = try model.int("num_classes")
-            config.model.featureDims = try model.ints("feature_dims")
-            config.model.clusterNums = try model.ints("cluster_nums")
-            config.model.embeddingSize = try model.int("embedding_size")
-            config.model.lstmSize = try model.int("lstm_size")
-            config.model.dropRate = try readDropRate(model, "drop_rate")
-            config.model.topK = try model.int("topk")
-            config.sampling.segNum = try model.int("seg_num")
+            try readPaddleModel(model, name: model.string("name"), into: &config)
         }
         if let train = try top.section("TRAIN") {
             config.train.optimizer = config.model.type == .attentionCluster ? "adam" : nil
@@ -71,6 +56,19 @@ extension PipelineConfig {
         config.train.validList = try top.section("VALID")?.url("filelist")
         config.train.testList = try top.section("TEST")?.url("filelist")
         return config
+    }
+
+    /// The model keys both Paddle layouts share (in PaddleVideo's `MODEL.head`, PaddleCV's `MODEL`).
+    static func readPaddleModel(_ s: YAMLSection, name: String?, into config: inout PipelineConfig) throws {
+        config.model.type = try modelKind(name, in: s, key: "name")
+        config.model.numClasses = try s.int("num_classes")
+        config.model.featureDims = try s.ints("feature_dims")
+        config.model.clusterNums = try s.ints("cluster_nums")
+        config.model.embeddingSize = try s.int("embedding_size")
+        config.model.lstmSize = try s.int("lstm_size")
+        config.model.dropRate = try readDropRate(s, "drop_rate")
+        config.model.topK = try s.int("topk")
+        config.sampling.segNum = try s.int("seg_num")
     }
 
     /// Maps Paddle's model or head names (AttentionCluster, AttentionLSTM, AttentionLstmHead) to a model kind.

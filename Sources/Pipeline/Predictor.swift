@@ -19,6 +19,8 @@ public final class Predictor {
     public let modelType: String
     /// Class names by index (nil where unknown).
     public let labels: LabelMap?
+    /// Feature widths the model reads, rgb first (what the extractors must produce).
+    public let featureDims: [Int]
 
     /// Loads `weights`; `config` (any layout) only checks the weights' shapes; `labels` overrides the config's and
     /// the weights' own label names. `segments` and `mode` set AttentionCluster's sampling (default 100, center).
@@ -37,12 +39,20 @@ public final class Predictor {
         modelType = type.rawValue
         switch type {
         case .attentionLSTM:
-            model = .attentionLSTM(try AttentionLSTM(weights: file.tensors))
+            let lstm = try AttentionLSTM(weights: file.tensors)
+            model = .attentionLSTM(lstm)
+            featureDims = lstm.sizes.featureDims
         case .attentionCluster:
             let segNum = segments ?? config?.sampling.segNum ?? 100
             guard segNum > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(segNum)") }
             let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? 0) : .center
-            model = .attentionCluster(try AttentionCluster(weights: file.tensors), UniformSampler(segments: segNum, mode: mode ?? fallback))
+            let cluster = try AttentionCluster(weights: file.tensors)
+            // Inference scales by 1 − drop_rate (downgrade_in_infer): the rate trained with, stored in the weights.
+            if let rate = file.metadata["drop_rate"].flatMap(Float.init) ?? config?.model.dropRate.map(Float.init) {
+                cluster.dropoutRate = rate
+            }
+            model = .attentionCluster(cluster, UniformSampler(segments: segNum, mode: mode ?? fallback))
+            featureDims = cluster.sizes.featureDims
         }
         if let labelsURL = labelsURL ?? config?.model.labels {
             labels = try LabelMap.load(labelsURL)
@@ -70,11 +80,15 @@ public final class Predictor {
     public func predict(_ record: FeatureRecord, topK: Int, allScores: Bool) throws -> Prediction {
         let logits = try logits(record)
         let scores = logits.map(Elementwise.sigmoidScalar)
-        let best = scores.indices.sorted { scores[$0] > scores[$1] || scores[$0] == scores[$1] && $0 < $1 }.prefix(topK)
         return Prediction(
-            video: record.id, model: modelType,
-            topK: best.map { Prediction.ClassScore(classIndex: $0, label: labels?.name(for: $0), score: scores[$0]) },
+            video: record.id, model: modelType, topK: best(scores, topK),
             logits: allScores ? logits : nil, scores: allScores ? scores : nil)
+    }
+
+    /// The `k` best classes of `scores`, highest first (ties: lower class index first).
+    public func best(_ scores: [Float], _ k: Int) -> [Prediction.ClassScore] {
+        let order = scores.indices.sorted { scores[$0] > scores[$1] || scores[$0] == scores[$1] && $0 < $1 }
+        return order.prefix(max(0, k)).map { Prediction.ClassScore(classIndex: $0, label: labels?.name(for: $0), score: scores[$0]) }
     }
 
     /// The rows of `tensor` [T, D] at `indices`, in order: [indices.count, D].

@@ -1,4 +1,5 @@
 // `--timeline OUT.svg`: per-class score over time, from the model run on sliding windows of a file's features.
+import Formats
 import Foundation
 
 /// Scores of a few classes over sliding windows of one input.
@@ -7,7 +8,7 @@ public struct ScoreTimeline: Sendable {
     /// Centre of each window, seconds.
     public var times: [Double]  // [W]
     /// The classes drawn (the file's top-k).
-    public var classes: [ClassScore]
+    public var classes: [Prediction.ClassScore]
     /// scores[w][c]: score of classes[c] in window w.
     public var scores: [[Float]]  // [W, C]
     public var windowSeconds: Double
@@ -15,7 +16,7 @@ public struct ScoreTimeline: Sendable {
 
 extension ClassifyPipeline {
     /// Runs the model on windows of about `windowSeconds` of `features` (at most ~200 windows), for `classes`.
-    public func timeline(_ features: ExtractedFeatures, classes: [ClassScore], windowSeconds: Double = 10) throws -> ScoreTimeline {
+    public func timeline(_ features: ExtractedFeatures, classes: [Prediction.ClassScore], windowSeconds: Double = 10) throws -> ScoreTimeline {
         let t = features.frameCount
         let times = features.timestamps
         let span = max(times.last ?? 0, 1e-9) - (times.first ?? 0)
@@ -24,9 +25,10 @@ extension ClassifyPipeline {
         let stride = max(1, (t - window) / 200)
         var centres: [Double] = [], scores: [[Float]] = []
         for start in Swift.stride(from: 0, through: t - window, by: stride) {
-            let picked = modelRowIndices(count: window).map { $0 + start }
-            let (rgb, audio) = features.rows(picked)
-            let all = try classifier.scores(rgb: rgb, audio: audio)
+            let rows = Array(start..<(start + window))
+            let record = FeatureRecord(
+                id: features.source, rgb: Predictor.rows(features.rgb, rows), audio: Predictor.rows(features.audio, rows))
+            let all = try self.scores(record)
             scores.append(classes.map { all[$0.classIndex] })
             centres.append((times[start] + times[start + window - 1]) / 2)
         }

@@ -48,6 +48,13 @@ public final class Mailbox<Element>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// True once closed and emptied: no item will ever come out again.
+    public var isFinished: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed && queue.isEmpty
+    }
+
     /// How many items were dropped because the mailbox was full.
     public var droppedCount: Int {
         condition.lock()

@@ -19,8 +19,9 @@ public func fastExp(_ x: Float8) -> Float8 {
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_1e-1
     p = p * (r * r) + r + 1
-    let exponent = SIMD8<Int32>(n, rounding: .towardZero) &+ 127
-    let scale = unsafeBitCast(exponent &<< 23, to: Float8.self)
+    // 2ⁿ built in the exponent bits; n (integral, |n| ≤ 127) is read out of n + 1.5·2²³'s mantissa.
+    let integer = unsafeBitCast(n + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Float8.self)
     return p * scale
 }
 

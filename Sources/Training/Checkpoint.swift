@@ -12,6 +12,8 @@ public struct CheckpointMetadata: Sendable, Equatable {
     public var labels: LabelMap?
     /// AttentionCluster's rows per video during training (`seg_num`).
     public var segments: Int?
+    /// The dropout probability trained with (`drop_rate`); AttentionCluster's inference scales by 1 − it.
+    public var dropRate: Float?
     /// Epochs completed when the file was written (`epoch`).
     public var epochsCompleted: Int
     /// Best validation Hit@1 so far (`best_hit_at_one`), if validated.
@@ -19,12 +21,13 @@ public struct CheckpointMetadata: Sendable, Equatable {
 
     /// Metadata for a checkpoint.
     public init(
-        blueprint: ModelBlueprint, labels: LabelMap? = nil, segments: Int? = nil, epochsCompleted: Int = 0,
-        bestHitAtOne: Double? = nil
+        blueprint: ModelBlueprint, labels: LabelMap? = nil, segments: Int? = nil, dropRate: Float? = nil,
+        epochsCompleted: Int = 0, bestHitAtOne: Double? = nil
     ) {
         self.blueprint = blueprint
         self.labels = labels
         self.segments = segments
+        self.dropRate = dropRate
         self.epochsCompleted = epochsCompleted
         self.bestHitAtOne = bestHitAtOne
     }
@@ -37,6 +40,7 @@ public struct CheckpointMetadata: Sendable, Equatable {
         self.blueprint = blueprint
         labels = try file.labelMap(path: path)
         segments = file.metadata["seg_num"].flatMap { Int($0) }
+        dropRate = file.metadata["drop_rate"].flatMap { Float($0) }
         epochsCompleted = file.metadata["epoch"].flatMap { Int($0) } ?? 0
         bestHitAtOne = file.metadata["best_hit_at_one"].flatMap { Double($0) }
     }
@@ -51,18 +55,48 @@ public struct CheckpointMetadata: Sendable, Equatable {
         ]
         if let bestHitAtOne { metadata["best_hit_at_one"] = String(bestHitAtOne) }
         if let segments { metadata["seg_num"] = String(segments) }
+        if let dropRate { metadata["drop_rate"] = String(dropRate) }
         let file = WeightFile(
             tensors: tensors, metadata: metadata, modelType: WeightModelType(rawValue: blueprint.type), format: .safetensors)
         return try labels.map(file.withLabelNames) ?? file
     }
 }
 
-/// Writes training checkpoints.
+/// Writes training checkpoints and the optimiser state that lets a resumed run continue exactly.
 public enum Checkpoint {
-    /// Writes `weights` with `metadata` to `url` atomically: a temporary file beside it, renamed into place.
+    /// Writes `weights` with `metadata` to `url` atomically.
     public static func write(_ weights: [String: Tensor], metadata: CheckpointMetadata, to url: URL) throws {
+        try replacing(url) { try saveWeights(metadata.weightFile(weights), to: $0) }
+    }
+
+    /// Writes the optimiser's state beside the checkpoint at `checkpoint` (`NAME.optimizer.safetensors`), tagged
+    /// with the optimiser kind and the completed epochs so that only the matching checkpoint picks it up.
+    public static func writeOptimizerState(
+        _ state: [String: [Float]], kind: OptimizerKind, epochsCompleted: Int, beside checkpoint: URL
+    ) throws {
+        let tensors = state.mapValues { Tensor(shape: [$0.count], scalars: $0) }
+        let metadata = ["optimizer": kind.rawValue, "epoch": String(epochsCompleted), "format": "vigil-optimizer"]
+        try replacing(optimizerURL(beside: checkpoint)) { try Safetensors.write(tensors, metadata: metadata, to: $0) }
+    }
+
+    /// The optimiser state saved beside `checkpoint`, if present and written for `kind` at `epochsCompleted`.
+    public static func optimizerState(beside checkpoint: URL, kind: OptimizerKind, epochsCompleted: Int) throws -> [String: [Float]]? {
+        let url = optimizerURL(beside: checkpoint)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let file = try Safetensors.read(contentsOf: url)
+        guard file.metadata["optimizer"] == kind.rawValue, file.metadata["epoch"] == String(epochsCompleted) else { return nil }
+        return file.tensors.mapValues(\.scalars)
+    }
+
+    static func optimizerURL(beside checkpoint: URL) -> URL {
+        let stem = checkpoint.deletingPathExtension().lastPathComponent
+        return checkpoint.deletingLastPathComponent().appendingPathComponent("\(stem).optimizer.safetensors")
+    }
+
+    /// Runs `write` on a temporary file beside `url`, then renames it into place.
+    private static func replacing(_ url: URL, _ write: (URL) throws -> Void) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).safetensors")
-        try saveWeights(metadata.weightFile(weights), to: temporary)
+        try write(temporary)
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)

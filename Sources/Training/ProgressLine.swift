@@ -13,7 +13,7 @@ public struct ProgressLine {
     }
 
     /// The text to write after batch `done` of `total` in `epoch`, or nil when nothing should be written now
-    /// (without a terminal: at most one line every 10 seconds, plus the last batch).
+    /// (without a terminal: at most one line every 10 seconds).
     public mutating func update(epoch: Int, epochs: Int, done: Int, total: Int) -> String? {
         let fraction = total == 0 ? 1 : Double(done) / Double(total)
         if interactive {
@@ -21,7 +21,7 @@ public struct ProgressLine {
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
             return "\r epoch \(epoch + 1)/\(epochs) \(bar) \(done)/\(total)" + (done == total ? "\n" : "")
         }
-        guard done == total || Date().timeIntervalSince(lastLogged) >= 10 else { return nil }
+        guard Date().timeIntervalSince(lastLogged) >= 10 else { return nil }
         lastLogged = Date()
         return "vigil train: epoch \(epoch + 1)/\(epochs), batch \(done)/\(total)\n"
     }

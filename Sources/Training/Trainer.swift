@@ -51,6 +51,12 @@ public final class Trainer {
         evaluator = Evaluator(model: model, sampling: options.sampling)
     }
 
+    /// The optimiser's state (moments, powers), for resumable checkpoints.
+    public var optimizerState: [String: [Float]] {
+        get { optimizer.state }
+        set { optimizer.restore(newValue) }
+    }
+
     /// The current weights keyed by Paddle's names.
     public var weights: [String: Tensor] {
         Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0.value) })

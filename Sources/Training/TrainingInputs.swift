@@ -9,19 +9,23 @@ public enum TrainingInputs {
     /// A session that trains `blueprint` (freshly initialised from the seed, or continued from `resume`).
     public static func session(
         blueprint: ModelBlueprint, settings: TrainingSettings, labels: LabelMap?, train: FeatureDataset,
-        valid: FeatureDataset?, output: URL, resume: URL?
+        valid: FeatureDataset?, output: URL, latest: URL? = nil, resume: URL?
     ) throws -> TrainingSession {
         try blueprint.validate()
         var isDirectory: ObjCBool = false
-        let directory = output.deletingLastPathComponent()
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TrainingError.writeFailed(path: output.path, reason: "no such directory \(directory.path)")
+        for file in [output, latest].compactMap({ $0 }) {
+            let directory = file.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw TrainingError.writeFailed(path: file.path, reason: "no such directory \(directory.path)")
+            }
         }
         let (options, epochs) = try settings.resolved(for: blueprint.type)
-        try train.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the training list")
-        try valid?.validate(classes: blueprint.classes, featureDims: blueprint.featureDims, source: "the validation list")
-        var metadata = CheckpointMetadata(blueprint: blueprint, labels: labels, segments: options.sampling?.segments)
+        try train.validate(classes: blueprint.classes, featureDims: blueprint.featureDims)
+        try valid?.validate(classes: blueprint.classes, featureDims: blueprint.featureDims)
+        var metadata = CheckpointMetadata(
+            blueprint: blueprint, labels: labels, segments: options.sampling?.segments, dropRate: settings.dropRate.map(Float.init))
         let weights: [String: Tensor]
+        var optimizerState: [String: [Float]]?
         if let resume {
             let file = try loadWeights(resume)
             guard let saved = try CheckpointMetadata(file, path: resume.path), saved.blueprint == blueprint else {
@@ -29,25 +33,30 @@ public enum TrainingInputs {
             }
             (metadata.epochsCompleted, metadata.bestHitAtOne) = (saved.epochsCompleted, saved.bestHitAtOne)
             weights = file.tensors
+            optimizerState = try Checkpoint.optimizerState(beside: resume, kind: options.optimizer, epochsCompleted: saved.epochsCompleted)
         } else {
             var rng = SeededGenerator(seed: options.seed).derived(.max)
             weights = blueprint.initialWeights(using: &rng)
         }
-        let model = try makeTrainableClassifier(type: blueprint.type, weights: weights)
+        var model = try makeTrainableClassifier(type: blueprint.type, weights: weights)
+        if let rate = settings.dropRate { model.dropoutRate = Float(rate) }
+        let trainer = Trainer(model: model, options: options)
+        if let optimizerState { trainer.optimizerState = optimizerState }
         return TrainingSession(
-            trainer: Trainer(model: model, options: options), train: train, valid: valid, output: output,
-            metadata: metadata, epochs: epochs)
+            trainer: trainer, train: train, valid: valid, output: output, latest: latest, metadata: metadata, epochs: epochs)
     }
 
     /// An evaluator for the weights at `url`; the model type comes from the file (or `modelType`), AttentionCluster's
-    /// rows per video from `segments`, else the checkpoint, else 100.
-    public static func evaluator(weights url: URL, modelType: String?, segments: Int?) throws -> Evaluator {
+    /// rows per video from `segments`, else the checkpoint, else 100, and the dropout rate (AttentionCluster's
+    /// inference scale) from `dropRate`, else the checkpoint, else 0.5.
+    public static func evaluator(weights url: URL, modelType: String?, segments: Int?, dropRate: Double? = nil) throws -> Evaluator {
         let file = try loadWeights(url)
         guard let type = file.modelType?.rawValue ?? modelType else {
             throw TrainingError.usage("\(url.path): cannot tell the model type; pass --config with model.type")
         }
-        let model = try makeTrainableClassifier(type: type, weights: file.tensors)
+        var model = try makeTrainableClassifier(type: type, weights: file.tensors)
         let saved = try CheckpointMetadata(file, path: url.path)
+        if let rate = dropRate.map(Float.init) ?? saved?.dropRate { model.dropoutRate = rate }
         let rows = segments ?? saved?.segments ?? 100
         return Evaluator(model: model, sampling: type == "attention_cluster" ? SegmentSampling(segments: rows) : nil)
     }

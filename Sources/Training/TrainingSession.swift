@@ -25,13 +25,15 @@ public struct EpochReport: Encodable, Sendable {
     }
 }
 
-/// Runs epochs `startEpoch..<epochs`, writing `OUT.last.safetensors` after each (and on interruption) and
-/// `OUT.safetensors` whenever validation Hit@1 improves (every epoch without validation).
+/// Runs the remaining epochs, writing the latest checkpoint (default `OUT.last.safetensors`) after each and on
+/// interruption, and `OUT` whenever validation Hit@1 improves (every epoch without validation).
 public final class TrainingSession {
     let trainer: Trainer
     let train: FeatureDataset
     let valid: FeatureDataset?
     let output: URL
+    /// Where the latest epoch's weights (and the optimiser state beside them) go.
+    public let latest: URL
     var metadata: CheckpointMetadata
     /// Total epochs (the run stops after this many have completed, counting resumed ones).
     public let epochs: Int
@@ -40,8 +42,10 @@ public final class TrainingSession {
 
     /// A session continuing from `metadata.epochsCompleted`.
     public init(
-        trainer: Trainer, train: FeatureDataset, valid: FeatureDataset?, output: URL, metadata: CheckpointMetadata, epochs: Int
+        trainer: Trainer, train: FeatureDataset, valid: FeatureDataset?, output: URL, latest: URL? = nil,
+        metadata: CheckpointMetadata, epochs: Int
     ) {
+        self.latest = latest ?? Checkpoint.latestURL(for: output)
         self.epochs = epochs
         self.trainer = trainer
         self.train = train
@@ -59,7 +63,7 @@ public final class TrainingSession {
             let start = Date()
             let loss = trainer.trainEpoch(train, epoch: epoch, progress: { progress(epoch, $0, $1) }, shouldStop: shouldStop)
             if shouldStop() {
-                try Checkpoint.write(trainer.weights, metadata: metadata, to: Checkpoint.latestURL(for: output))
+                try writeLatest(trainer.weights)
                 return false
             }
             var line = EpochReport(
@@ -74,10 +78,18 @@ public final class TrainingSession {
             metadata.epochsCompleted = epoch + 1
             let weights = trainer.weights
             if line.best { try Checkpoint.write(weights, metadata: metadata, to: output) }
-            try Checkpoint.write(weights, metadata: metadata, to: Checkpoint.latestURL(for: output))
+            try writeLatest(weights)
             line.seconds = Date().timeIntervalSince(start)
             try report(line)
         }
         return true
+    }
+
+    /// The latest checkpoint and, beside it, the optimiser state of the same moment. After an interruption the
+    /// weights are mid-epoch, so the state is tagged with the completed epochs and a resume restarts that epoch.
+    private func writeLatest(_ weights: [String: Tensor]) throws {
+        try Checkpoint.write(weights, metadata: metadata, to: latest)
+        try Checkpoint.writeOptimizerState(
+            trainer.optimizerState, kind: trainer.options.optimizer, epochsCompleted: metadata.epochsCompleted, beside: latest)
     }
 }

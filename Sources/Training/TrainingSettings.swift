@@ -17,6 +17,8 @@ public struct TrainingSettings: Sendable, Equatable {
     public var batchSize: Int?
     /// AttentionCluster's rows per video (`sampling.seg_num`).
     public var segments: Int?
+    /// Dropout probability in training (`model.drop_rate`; both models default to 0.5).
+    public var dropRate: Double?
     public var seed: UInt64?
 
     /// No choices made yet.
@@ -37,8 +39,9 @@ public struct TrainingSettings: Sendable, Equatable {
             throw TrainingError.usage("the learning-rate schedule needs ascending boundaries and one more positive rate than boundaries")
         }
         let epochs = epochs ?? (lstm ? 10 : 5), batch = batchSize ?? (lstm ? 128 : 256)
-        guard epochs > 0, batch > 0, (segments ?? 1) > 0, (weightDecay ?? 0) >= 0 else {
-            throw TrainingError.usage("epochs, batch size and seg_num must be positive and weight decay not negative")
+        guard epochs > 0, batch > 0, (segments ?? 1) > 0, (weightDecay ?? 0) >= 0, (0..<1).contains(dropRate ?? 0) else {
+            throw TrainingError.usage(
+                "epochs, batch size and seg_num must be positive, weight decay not negative and drop_rate in [0, 1)")
         }
         let options = TrainingOptions(
             optimizer: kind, schedule: PiecewiseDecay(boundaries: steps, values: values.map(Float.init)),

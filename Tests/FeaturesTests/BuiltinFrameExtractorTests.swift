@@ -72,3 +72,15 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
     // Tiny frames still give a full vector.
     #expect(try extractor.extract(rgb: [UInt8](repeating: 9, count: 3), width: 1, height: 1, pts: 0).count == 1024)
 }
+
+@Test func extractorNamesParse() throws {
+    #expect(try ExtractorChoice(parsing: "builtin") == .builtin(dimension: nil))
+    #expect(try ExtractorChoice(parsing: " builtin:512 ") == .builtin(dimension: 512))
+    #expect(try ExtractorChoice(parsing: "exec: python3 x.py --a") == .exec(command: "python3 x.py --a"))
+    for bad in ["", "builtin:", "builtin:-4", "exec:", "exec:   ", "inception"] {
+        #expect(throws: FeaturesError.unknownExtractor(bad)) { try ExtractorChoice(parsing: bad) }
+    }
+    let audio = #expect(throws: FeaturesError.self) { try ExtractorChoice(parsing: "builtin:64").audioExtractor(modelDimension: nil) }
+    #expect(audio?.errorCode == 64)
+    #expect(try ExtractorChoice(parsing: "builtin").frameExtractor(width: 8, height: 8, modelDimension: 1024).dimension == 1024)
+}

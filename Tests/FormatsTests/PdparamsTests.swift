@@ -47,6 +47,16 @@ import Tensor
         #expect(unnamed?.errorCode == 65)
     }
 
+    @Test func readsPerParameterDirectory() throws {
+        let section = Fixtures.expected["save_combine"] as? [String: Any] ?? [:]
+        let combined = try loadWeights(Fixtures.url("linear.pdiparams"), saveCombineNames: (section["names"] as? [String]) ?? [])
+        let directory = try loadWeights(Fixtures.url("per_parameter"))
+        #expect(directory.format == .saveCombine)
+        #expect(directory.tensors == combined.tensors)
+        let bad = formatError { _ = try loadWeights(Fixtures.directory.appendingPathComponent("fuzz")) }
+        #expect(bad?.errorCode == 65)
+    }
+
     @Test func differingLSTMAliasIsAnError() throws {
         var tensors = Fixtures.tensors("attention_lstm")
         let original = try #require(tensors["head.bi_lstm1.bias_hh_l0"])
@@ -56,6 +66,16 @@ import Tensor
         let data = try PdparamsWriter.encode(tensors, lstmAliases: false)
         let error = formatError { _ = try PaddleStateDict.weights(from: try Unpickler.load(data, path: "x"), path: "x") }
         #expect(error?.reason.contains("head.bi_lstm1.0.cell_fw.bias_hh differs") == true)
+    }
+
+    @Test func nonFloatParameterAndNonDictAreNamed() throws {
+        let ints = try NumpyArray(dtype: .int32, shape: [1], data: Data([1, 0, 0, 0]), path: "t")
+        let intParameter = try PickleWriter.encode(.dict([PickleEntry(.string("fc1.bias"), .array(ints))]))
+        let error = formatError { _ = try PaddleStateDict.weights(from: try Unpickler.load(intParameter, path: "x"), path: "x") }
+        #expect(error?.reason == "parameter fc1.bias has dtype <i4, not a float type")
+        let list = try PickleWriter.encode(.list([]))
+        let notDict = formatError { _ = try PaddleStateDict.weights(from: try Unpickler.load(list, path: "x"), path: "x") }
+        #expect(notDict?.reason == "a .pdparams pickle must hold a dict, found a list")
     }
 
     @Test func aliasNamesMapBothWays() {

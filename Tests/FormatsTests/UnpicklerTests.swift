@@ -94,3 +94,17 @@ import Testing
         }
     }
 }
+
+@Suite struct OrderedDictTests {
+    /// `collections.OrderedDict` as Python 3 pickles it (REDUCE with no items, then SETITEMS) and as Python 2 did
+    /// (REDUCE with a list of [key, value] lists).
+    @Test func bothPicklingStylesLoad() throws {
+        let python3: [UInt8] = [0x80, 0x02] + Array("ccollections\nOrderedDict\n".utf8) + [0x29, 0x52, 0x28]
+            + [0x58, 1, 0, 0, 0, 0x61, 0x4b, 1, 0x75, 0x2e]  // ) R ( 'a' 1 u .
+        let pairList: [UInt8] = [0x80, 0x02] + Array("ccollections\nOrderedDict\n".utf8)
+            + [0x5d, 0x28, 0x55, 1, 0x61, 0x4b, 1, 0x6c, 0x61, 0x85, 0x52, 0x2e]  // [ (b'a' 1 LIST) APPEND TUPLE1 R .
+        let expected = PickleValue.dict([PickleEntry(.string("a"), .int(1))])
+        #expect(try Unpickler.load(Data(python3), path: "od3") == expected)
+        #expect(try Unpickler.load(Data(pairList), path: "od2") == .dict([PickleEntry(.bytes(Data("a".utf8)), .int(1))]))
+    }
+}

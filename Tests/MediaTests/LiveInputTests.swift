@@ -106,3 +106,24 @@ private func openWhenReady(_ url: String, _ options: MediaOptions) throws -> Med
     #expect(handle.isAborted)
     #expect(Date().timeIntervalSince(start) < 3)
 }
+
+@Test func rtspOverTCPYieldsFramesInOrderUntilAborted() throws {
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    server.arguments = [TestMedia.samples.appendingPathComponent("../../tools/rtsp_server.py").standardized.path,
+                        "--port", "\(port(5))", "--mount", "/cam"]
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }  // its GLib loop ignores SIGTERM
+    let source = try openWhenReady("rtsp://127.0.0.1:\(port(5))/cam", MediaOptions(openTimeout: 5, readTimeout: 5))
+    #expect(source.info.container == "rtsp" && source.info.streams.first?.codec == "h264")
+    let reader = try source.reader(ReadRequest(size: FrameSize(width: 32, height: 32), framesPerSecond: 2))
+    var pts: [Double] = []
+    while pts.count < 4, let item = try reader.next() {
+        if case .video(let frame) = item { pts.append(frame.pts) }
+    }
+    #expect(pts.count == 4 && zip(pts.dropFirst(), pts).allSatisfy { $0 - $1 > 0.3 && $0 - $1 < 0.7 }, "\(pts)")
+    source.abortHandle.abort()
+    #expect(try reader.next() == nil)
+}

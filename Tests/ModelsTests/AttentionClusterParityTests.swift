@@ -32,19 +32,7 @@ import Testing
     @Test func lossAndGradientsMatchPaddle() throws {
         let model = try AttentionCluster(weights: fixture.weights)
         model.dropoutRate = 0
-        let labels = fixture.tensor("labels")
-        var rng = SystemRandomNumberGenerator()
-        let logits = model.forwardTraining(fixture.batch, rng: &rng)
+        let logits = expectLossAndGradientsMatch(model, fixture)
         #expect(maxAbsDifference(logits.scalars, fixture.tensor("train_logits").scalars).value <= 1e-4)
-        let loss = SigmoidCrossEntropy.loss(logits: logits, labels: labels, reduction: model.lossReduction)
-        let paddleLoss = fixture.tensor("loss").scalars[0]
-        #expect(abs(loss - paddleLoss) <= 1e-4 * abs(paddleLoss))
-        model.parameters.forEach { $0.zeroGradient() }
-        model.backward(SigmoidCrossEntropy.gradient(logits: logits, labels: labels, reduction: model.lossReduction))
-        for parameter in model.parameters {
-            let paddle = fixture.tensor("grad/\(parameter.name)")
-            let error = relativeError(parameter.gradient.scalars, paddle.scalars)
-            #expect(error <= 1e-3, "\(parameter.name): relative error \(error)")
-        }
     }
 }

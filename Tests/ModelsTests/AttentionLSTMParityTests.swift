@@ -44,18 +44,25 @@ import Testing
     @Test func lossAndGradientsMatchPaddle() throws {
         let model = try AttentionLSTM(weights: fixture.weights)
         model.dropoutRate = 0
-        let labels = fixture.tensor("labels")
-        var rng = SystemRandomNumberGenerator()
-        let logits = model.forwardTraining(fixture.batch, rng: &rng)
-        let loss = SigmoidCrossEntropy.loss(logits: logits, labels: labels, reduction: model.lossReduction)
-        let paddleLoss = fixture.tensor("loss").scalars[0]
-        #expect(abs(loss - paddleLoss) <= 1e-4 * abs(paddleLoss))
-        model.parameters.forEach { $0.zeroGradient() }
-        model.backward(SigmoidCrossEntropy.gradient(logits: logits, labels: labels, reduction: model.lossReduction))
-        for parameter in model.parameters {
-            let paddle = fixture.tensor("grad/\(parameter.name)")
-            let error = relativeError(parameter.gradient.scalars, paddle.scalars)
-            #expect(error <= 1e-3, "\(parameter.name): relative error \(error)")
-        }
+        expectLossAndGradientsMatch(model, fixture)
+    }
+}
+
+@Test func oneModelInstanceGivesTheSameLogitsAcrossChangingBatchShapes() throws {
+    // The workspace grows to the largest shape and is reused: no stale rows may leak between calls.
+    let fixture = try ParityFixture("attention_lstm")
+    let model = try AttentionLSTM(weights: fixture.weights)
+    let batch = fixture.batch
+    let expected = fixture.tensor("logits")
+    let k = expected.columns
+    _ = try model.logits(batch)
+    let last = batch.count - 1
+    let single = try model.logits(rgb: batch.rgb[last], audio: batch.audio[last])
+    #expect(maxAbsDifference(single, Array(expected.scalars[last * k..<(last + 1) * k])).value <= 1e-4)
+    let reversed = FeatureBatch(rgb: batch.rgb.reversed(), audio: batch.audio.reversed())
+    let logits = try model.logits(reversed)
+    for video in 0..<batch.count {
+        let row = Array(logits.scalars[(last - video) * k..<(last - video + 1) * k])
+        #expect(maxAbsDifference(row, Array(expected.scalars[video * k..<(video + 1) * k])).value <= 1e-4)
     }
 }

@@ -1,5 +1,6 @@
 // Reads the fixtures tools/make_parity_fixtures.py writes: manifest.json (shapes, offsets) + tensors.bin (float32 LE).
 import Foundation
+import Testing
 import Models
 import Tensor
 
@@ -69,4 +70,23 @@ func maxAbsDifference(_ a: [Float], _ b: [Float]) -> (value: Float, index: Int) 
 func relativeError(_ a: [Float], _ b: [Float]) -> Float {
     let scale = b.map(abs).max() ?? 0
     return maxAbsDifference(a, b).value / max(scale, 1e-3)
+}
+
+/// Runs `model` in training mode without dropout on the fixture's batch and expects Paddle's loss (1e-4 relative)
+/// and every parameter gradient (1e-3 relative per tensor); returns the training logits.
+@discardableResult
+func expectLossAndGradientsMatch(_ model: some FeatureClassifier, _ fixture: ParityFixture) -> Tensor {
+    let labels = fixture.tensor("labels")
+    var rng = SystemRandomNumberGenerator()
+    let logits = model.forwardTraining(fixture.batch, rng: &rng)
+    let loss = SigmoidCrossEntropy.loss(logits: logits, labels: labels, reduction: model.lossReduction)
+    let paddleLoss = fixture.tensor("loss").scalars[0]
+    #expect(abs(loss - paddleLoss) <= 1e-4 * abs(paddleLoss))
+    model.parameters.forEach { $0.zeroGradient() }
+    model.backward(SigmoidCrossEntropy.gradient(logits: logits, labels: labels, reduction: model.lossReduction))
+    for parameter in model.parameters {
+        let error = relativeError(parameter.gradient.scalars, fixture.tensor("grad/\(parameter.name)").scalars)
+        #expect(error <= 1e-3, "\(parameter.name): relative error \(error)")
+    }
+    return logits
 }

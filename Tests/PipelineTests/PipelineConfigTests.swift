@@ -189,3 +189,14 @@ func writeYAML(_ yaml: String, name: String = "pipeline.yaml", under folder: Str
     #expect(error == .unreadable(path: "/nonexistent/p.yaml", reason: "no such file"))
     #expect(error?.errorCode == 66)
 }
+
+@Test func everyShippedPipelineLoads() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../pipelines").standardized
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+    #expect(!files.isEmpty)
+    for name in files {
+        let config = try PipelineConfig.load(contentsOf: folder.appendingPathComponent(name))
+        #expect(config.layout == .vigil, "\(name)")
+        #expect(config.model.type != nil, "\(name)")
+    }
+}

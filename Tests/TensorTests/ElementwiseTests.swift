@@ -2,17 +2,25 @@ import Foundation
 import Testing
 import Tensor
 
+/// Applies an in-place kernel to `inputs` and expects every element within `tolerance` of the scalar reference.
+private func expectKernel(
+    _ kernel: (UnsafeMutablePointer<Float>, Int) -> Void, matches reference: (Float) -> Float, on inputs: [Float],
+    within tolerance: Float = 2e-7
+) {
+    var x = inputs
+    x.withUnsafeMutableBufferPointer { kernel($0.baseAddress!, $0.count) }
+    for (got, input) in zip(x, inputs) {
+        #expect(abs(got - reference(input)) <= tolerance, "f(\(input)) = \(got), expected \(reference(input))")
+    }
+}
+
+private func logistic(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
 @Test func elementwiseKernelsMatchScalarMath() {
-    var x: [Float] = [-2, -0.5, 0, 0.5, 3]
-    let original = x
-    x.withUnsafeMutableBufferPointer { Elementwise.tanh($0.baseAddress!, count: $0.count) }
-    #expect(zip(x, original).allSatisfy { abs($0 - tanhf($1)) < 2e-7 })
-    x = original
-    x.withUnsafeMutableBufferPointer { Elementwise.sigmoid($0.baseAddress!, count: $0.count) }
-    #expect(zip(x, original).allSatisfy { abs($0 - 1 / (1 + expf(-$1))) < 2e-7 })
-    x = original
-    x.withUnsafeMutableBufferPointer { Elementwise.relu($0.baseAddress!, count: $0.count) }
-    #expect(x == [0, 0, 0, 0.5, 3])
+    let inputs: [Float] = [-2, -0.5, 0, 0.5, 3]
+    expectKernel({ Elementwise.tanh($0, count: $1) }, matches: tanhf, on: inputs)
+    expectKernel({ Elementwise.sigmoid($0, count: $1) }, matches: logistic, on: inputs)
+    expectKernel({ Elementwise.relu($0, count: $1) }, matches: { max($0, 0) }, on: inputs, within: 0)
     var sums: [Float] = [1, 1]
     let m: [Float] = [1, 2, 3, 4, 5, 6]  // [3, 2]
     m.withUnsafeBufferPointer { mp in
@@ -48,11 +56,7 @@ import Tensor
     }
     #expect(worst < 4e-7)
     // Saturation: sigmoid and tanh stay finite and exact at the ends (11 elements: a vector and a 3-lane tail).
-    var x: [Float] = [-1000, -100, -20, -1e-4, 0, 1e-4, 20, 100, 1000, .greatestFiniteMagnitude, -3]
-    let original = x
-    x.withUnsafeMutableBufferPointer { Elementwise.tanh($0.baseAddress!, count: $0.count) }
-    #expect(zip(x, original).allSatisfy { abs($0 - tanhf($1)) < 2e-7 })
-    x = original
-    x.withUnsafeMutableBufferPointer { Elementwise.sigmoid($0.baseAddress!, count: $0.count) }
-    #expect(zip(x, original).allSatisfy { abs($0 - 1 / (1 + expf(-$1))) < 2e-7 })
+    let extremes: [Float] = [-1000, -100, -20, -1e-4, 0, 1e-4, 20, 100, 1000, .greatestFiniteMagnitude, -3]
+    expectKernel({ Elementwise.tanh($0, count: $1) }, matches: tanhf, on: extremes)
+    expectKernel({ Elementwise.sigmoid($0, count: $1) }, matches: logistic, on: extremes)
 }

@@ -30,7 +30,7 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
         type: "attention_cluster", classes: SyntheticEvents.classes,
         featureDims: [SyntheticEvents.rgbWidth, SyntheticEvents.audioWidth], fcSizes: [16, 16], clusterNums: [3, 3])
     var settings = TrainingSettings()
-    (settings.epochs, settings.batchSize, settings.segments, settings.seed) = (3, 8, 12, 4)
+    (settings.epochs, settings.batchSize, settings.segments, settings.seed, settings.dropRate) = (3, 8, 12, 4, 0.25)
     let output = directory.appendingPathComponent("model.safetensors")
     let labels = LabelMap(names: ["a", "b", "c", "d"])
     func session(resume: URL?) throws -> TrainingSession {
@@ -55,12 +55,13 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
     let saved = try loadWeights(output)
     let metadata = try #require(try CheckpointMetadata(saved, path: output.path))
     #expect(saved.modelType == .attentionCluster)
-    #expect(metadata.blueprint == blueprint && metadata.labels == labels && metadata.segments == 12)
+    #expect(metadata.blueprint == blueprint && metadata.labels == labels && metadata.segments == 12 && metadata.dropRate == 0.25)
     let best = try #require(reports.filter(\.best).last)
     #expect(metadata.bestHitAtOne == best.hitAtOne && metadata.epochsCompleted == best.epoch + 1)
     #expect(try CheckpointMetadata(loadWeights(latest), path: latest.path)?.epochsCompleted == 3)
 
-    // The best weights measure what that epoch's validation reported.
+    // The best weights measure what that epoch's validation reported (seg_num and the ×(1−0.25) inference scale
+    // come from the checkpoint).
     let evaluator = try TrainingInputs.evaluator(weights: output, modelType: nil, segments: nil)
     let (metrics, loss) = try evaluator.evaluate(valid, batchSize: 64)
     #expect(metrics.hitAtOne == best.hitAtOne && metrics.gap == best.gap && metrics.videos == 24)
@@ -87,4 +88,31 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
         #expect(error.errorCode == 65)
         #expect(error.errorDescription?.contains("label 3 is outside 0..<3") == true)
     }
+}
+
+@Test func resumingAtAnEpochBoundaryReproducesTheUninterruptedRun() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-resume-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let data = SyntheticEvents.dataset(count: 24, seed: 1)
+    let blueprint = ModelBlueprint(
+        type: "attention_lstm", classes: SyntheticEvents.classes,
+        featureDims: [SyntheticEvents.rgbWidth, SyntheticEvents.audioWidth], fcSizes: [8, 8], embeddingSize: 6, lstmSize: 5)
+    var settings = TrainingSettings()
+    (settings.batchSize, settings.seed, settings.rates) = (8, 5, [1e-3])
+    func train(epochs: Int, output: URL, resume: URL?) throws {
+        settings.epochs = epochs
+        let session = try TrainingInputs.session(
+            blueprint: blueprint, settings: settings, labels: nil, train: data, valid: nil, output: output, resume: resume)
+        #expect(try session.run(progress: { _, _, _ in }, report: { _ in }, shouldStop: { false }))
+    }
+    let straight = directory.appendingPathComponent("straight.safetensors")
+    try train(epochs: 2, output: straight, resume: nil)
+    let resumed = directory.appendingPathComponent("resumed.safetensors")
+    try train(epochs: 1, output: resumed, resume: nil)
+    let latest = Checkpoint.latestURL(for: resumed)
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("resumed.last.optimizer.safetensors").path))
+    try train(epochs: 2, output: resumed, resume: latest)
+    // Same shuffles, dropout masks and optimiser moments: bit-identical weights.
+    #expect(try loadWeights(straight).tensors == loadWeights(resumed).tensors)
 }

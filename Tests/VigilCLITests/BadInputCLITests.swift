@@ -65,8 +65,7 @@ func missingPathAndDirectory(_ command: String) throws {
     }
     let result = try expectFailure(["frames", corrupt, "--seg-num", "10"], status: 65, naming: corrupt,
                                    reason: "sampled frames could not be decoded")
-    let lines = try MediaCLI.jsonLines(result.stdout)
-    #expect(!lines.isEmpty && lines.count < 10)  // the good frames are still printed
+    #expect(result.stdout.isEmpty)
 }
 
 @Test func aDamagedFrameInAGoodFileIsSkippedAndCounted() throws {

@@ -106,16 +106,19 @@ func freePort(udp: Bool = false) -> Int {
 }
 
 /// Live test-pattern video encoded the way cameras send it (H.264, 1 s GOP), for ffmpeg senders.
-private func liveSenderArguments(corrupt: Bool) -> [String] {
-    ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
-     "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10", "-pix_fmt", "yuv420p"]
-        + (corrupt ? ["-bsf:v", "noise=amount=200"] : [])
+/// With `audio`, a 1 kHz tone goes along as AAC.
+private func liveSenderArguments(corrupt: Bool, audio: Bool = false) -> [String] {
+    ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10"]
+        + (audio ? ["-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=16000", "-c:a", "aac"] : [])
+        + ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "10", "-pix_fmt", "yuv420p"]
+        + (corrupt ? ["-bsf:v", "noise=amount=20000"] : [])
 }
 
-/// `ffmpeg -re` sending MPEG-TS to udp://127.0.0.1:PORT (packets may be corrupted on purpose).
-func udpSender(port: Int, corrupt: Bool = false) throws -> ChildProcess {
+/// `ffmpeg -re` sending MPEG-TS to udp://127.0.0.1:PORT (packets may be corrupted on purpose; sound optional).
+func udpSender(port: Int, corrupt: Bool = false, audio: Bool = false) throws -> ChildProcess {
     try ChildProcess(
-        "/usr/bin/ffmpeg", liveSenderArguments(corrupt: corrupt) + ["-f", "mpegts", "udp://127.0.0.1:\(port)?pkt_size=1316"])
+        "/usr/bin/ffmpeg",
+        liveSenderArguments(corrupt: corrupt, audio: audio) + ["-f", "mpegts", "udp://127.0.0.1:\(port)?pkt_size=1316"])
 }
 
 /// `ffmpeg -re` serving MPEG-TS to one client at http://127.0.0.1:PORT (`-listen 1`).

@@ -126,7 +126,10 @@ def add_motion(g, rng, base, w, h, dur, blind_at):
             filters.append("drawbox=x=0:y=0:w=iw:h=ih/5:c=%s:t=fill" % rgb(rng, 120, 230))
         elif kind == "vehicle":
             filters.append("drawbox=x=iw/8:y=ih*2/3:w=iw*3/4:h=ih/3:c=0x202020:t=fill")
-        obj = g.chain([g.source("color=c=%s:s=%dx%d:r=%d" % (rgb(rng), ow, oh, g.rate))], filters, "obj")
+        filters.append("drawbox=x=0:y=0:w=iw:h=ih:c=%s:t=2" % rng.choice(["black", "white"]))
+        dark = rng.random() < 0.5
+        colour = rgb(rng, 0, 70) if dark else rgb(rng, 170, 255)
+        obj = g.chain([g.source("color=c=%s:s=%dx%d:r=%d" % (colour, ow, oh, g.rate))], filters, "obj")
         cross = rng.uniform(2.5, min(7.0, dur - 1.5))
         t0 = rng.uniform(0.3, max(0.3, min(dur - cross - 0.3, blind_at - 2.0)))
         direction = rng.choice(["lr", "rl", "lr", "rl", "tb", "diag"])
@@ -181,7 +184,7 @@ def tamper(g, rng, base, w, h, dur, kind, t0):
     """Covers, sprays or defocuses the view from t0 on; returns the new stream label."""
     if kind == "defocus":
         return g.chain([base], ["gblur=sigma=%s:steps=3:enable='gte(t,%s)'" % (
-            num(rng.uniform(0.025, 0.05) * w), num(t0))])
+            num(rng.uniform(0.05, 0.09) * w), num(t0))])
     slide = rng.uniform(0.3, 1.5)
     cover = rng.uniform(0.85, 1.0) if kind == "cover" else 1.0
     side = rng.choice(["left", "right", "top", "bottom"])
@@ -241,7 +244,7 @@ def video(g, rng, labels, dur):
         view = g.chain([view], [eq])
     if tamper_kind in ("cover", "spray", "defocus"):
         view = tamper(g, rng, view, w, h, dur, tamper_kind, t_tamper)
-    grain = rng.randint(2, 8)
+    grain = rng.randint(1, 6)
     view = g.chain([view], ["noise=alls=%d:allf=t:all_seed=%d" % (grain, rng.randint(0, 99999)),
                             "format=yuv420p", "trim=duration=%s" % num(dur)])
     return view, notes

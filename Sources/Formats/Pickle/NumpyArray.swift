@@ -159,4 +159,30 @@ public struct NumpyArray: Sendable, Equatable {
     public func tensor() -> Tensor {
         Tensor(shape: shape, scalars: floats())
     }
+
+    /// Bytes per step when converting a mapped array piece by piece.
+    static let releaseChunk = 8 << 20
+
+    /// The array as a tensor, handing each converted piece of `data` to `release` as soon as it is copied, so a
+    /// memory-mapped source and its copy are never both resident in full.
+    func tensor(releasing release: (Data) -> Void) -> Tensor {
+        guard dtype == .float32 else {
+            defer { release(data) }
+            return tensor()
+        }
+        let count = self.count
+        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UnsafeMutableRawBufferPointer(buffer)
+            var offset = 0
+            while offset < data.count {
+                let end = min(data.count, offset + NumpyArray.releaseChunk)
+                let piece = data[(data.startIndex + offset)..<(data.startIndex + end)]
+                piece.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: target[offset..<end]))
+                release(piece)
+                offset = end
+            }
+            initialized = count
+        }
+        return Tensor(shape: shape, scalars: scalars)
+    }
 }

@@ -22,7 +22,9 @@ public enum Safetensors {
         try read(try readInputFile(url), path: url.path)
     }
 
-    static func read(_ data: Data, path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    /// `release` gets each tensor's bytes once they are copied (MappedFile.release).
+    static func read(_ data: Data, path: String, release: (Data) -> Void = { _ in }) throws
+        -> (tensors: [String: Tensor], metadata: [String: String]) {
         var reader = ByteReader(data, path: path)
         let headerLength = try reader.length(8, "safetensors header")
         guard headerLength <= maxHeaderBytes else {
@@ -34,7 +36,7 @@ public enum Safetensors {
             throw FormatError.malformed(path, "safetensors header is not a JSON object")
         }
         var metadata: [String: String] = [:]
-        var spans: [(name: String, range: Range<Int>)] = []
+        var spans: [TensorSpan] = []
         var tensors: [String: Tensor] = [:]
         for (name, entry) in header {
             if name == "__metadata__" {
@@ -45,13 +47,15 @@ public enum Safetensors {
                 }
                 continue
             }
-            let (tensor, range) = try tensorEntry(name, entry, buffer: buffer, path: path)
-            tensors[name] = tensor
-            spans.append((name, range))
+            spans.append(try span(name, entry, buffer: buffer, path: path))
         }
         spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         for (a, b) in zip(spans, spans.dropFirst()) where b.range.lowerBound < a.range.upperBound {
             throw FormatError.malformed(path, "tensors \(a.name) and \(b.name) overlap in the data buffer")
+        }
+        for span in spans {
+            let raw = buffer[(buffer.startIndex + span.range.lowerBound)..<(buffer.startIndex + span.range.upperBound)]
+            tensors[span.name] = try tensor(raw, span, path: path, release: release)
         }
         return (tensors, metadata)
     }
@@ -68,7 +72,15 @@ public enum Safetensors {
         return result
     }
 
-    static func tensorEntry(_ name: String, _ entry: Any, buffer: Data, path: String) throws -> (Tensor, Range<Int>) {
+    /// One header entry, checked against the data buffer.
+    struct TensorSpan {
+        let name: String
+        let dtype: String
+        let shape: [Int]
+        let range: Range<Int>
+    }
+
+    static func span(_ name: String, _ entry: Any, buffer: Data, path: String) throws -> TensorSpan {
         guard let fields = entry as? [String: Any], let dtype = fields["dtype"] as? String,
               let shape = integers(fields["shape"]), let offsets = integers(fields["data_offsets"]), offsets.count == 2
         else { throw FormatError.malformed(path, "tensor \(name): header entry needs dtype, shape and data_offsets") }
@@ -82,31 +94,29 @@ public enum Safetensors {
         guard let count = NumpyArray.elementCount(shape), case let (bytes, overflow) = count.multipliedReportingOverflow(by: size),
               !overflow, bytes == end - begin
         else { throw FormatError.malformed(path, "tensor \(name): shape \(shape) of \(dtype) does not fill \(end - begin) bytes") }
-        let raw = buffer[(buffer.startIndex + begin)..<(buffer.startIndex + end)]
-        return (Tensor(shape: shape, scalars: convert(raw, dtype: dtype, count: count)), begin..<end)
+        return TensorSpan(name: name, dtype: dtype, shape: shape, range: begin..<end)
     }
 
-    static func convert(_ raw: Data, dtype: String, count: Int) -> [Float] {
-        if dtype == "F32" {
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                _ = raw.copyBytes(to: buffer)
-                initialized = count
-            }
-        }
-        if dtype == "BF16" {
-            return raw.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Float] in
+    /// numpy equivalents of the safetensors dtypes (BF16 has none and is converted by hand).
+    static let numpyTypes: [String: NumpyDType] = [
+        "F32": .float32, "F16": NumpyDType("<f2")!, "F64": NumpyDType("<f8")!, "U8": .uint8,
+        "I8": NumpyDType("|i1")!, "I32": .int32, "I64": NumpyDType("<i8")!,
+    ]
+
+    /// One tensor's bytes (already checked against its shape) as Float32; `release` gets the bytes once copied.
+    static func tensor(_ raw: Data, _ span: TensorSpan, path: String, release: (Data) -> Void) throws -> Tensor {
+        guard let type = numpyTypes[span.dtype] else {  // BF16: the high half of a Float32
+            let count = raw.count / 2
+            let scalars = raw.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Float] in
                 (0..<count).map { i -> Float in
                     let low = UInt32(bytes[2 * i]), high = UInt32(bytes[2 * i + 1])
                     return Float(bitPattern: low << 16 | high << 24)
                 }
             }
+            release(raw)
+            return Tensor(shape: span.shape, scalars: scalars)
         }
-        let numpy: [String: String] = ["F16": "<f2", "F64": "<f8", "U8": "|u1", "I8": "|i1", "I32": "<i4", "I64": "<i8"]
-        // Sizes were checked by the caller, so this cannot fail.
-        guard let type = numpy[dtype].flatMap(NumpyDType.init),
-              let array = try? NumpyArray(dtype: type, shape: [count], data: raw, path: "")
-        else { return [] }
-        return array.floats()
+        return try NumpyArray(dtype: type, shape: span.shape, data: raw, path: path).tensor(releasing: release)
     }
 
     /// The bytes of a safetensors file holding `tensors` (as F32, sorted by name) and `metadata`.

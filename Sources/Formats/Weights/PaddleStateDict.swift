@@ -9,7 +9,8 @@ enum PaddleStateDict {
     /// Big-parameter slices (`_unpack_saved_dict`): key → {OriginShape, slices}.
     static let bigParamKey = "UnpackBigParamInfor@@"
 
-    static func weights(from root: PickleValue, path: String) throws -> WeightFile {
+    /// `release` is called with each array's bytes once they are converted (MappedFile.release).
+    static func weights(from root: PickleValue, path: String, release: (Data) -> Void = { _ in }) throws -> WeightFile {
         guard let entries = root.entries else {
             throw FormatError.malformed(path, "a .pdparams pickle must hold a dict, found a \(root.typeName)")
         }
@@ -31,14 +32,10 @@ enum PaddleStateDict {
             }
         }
         if let bigParams { try joinSlices(bigParams, into: &arrays, path: path) }
-        var tensors: [String: Tensor] = [:]
-        for (name, array) in arrays {
-            guard array.dtype.kind == "f" else {
-                throw FormatError.malformed(path, "parameter \(name) has dtype \(array.dtype), not a float type")
-            }
-            tensors[name] = array.tensor()
+        for (name, array) in arrays where array.dtype.kind != "f" {
+            throw FormatError.malformed(path, "parameter \(name) has dtype \(array.dtype), not a float type")
         }
-        return WeightFile(tensors: try LSTMAliases.fold(tensors, path: path), format: .pickle)
+        return WeightFile(tensors: try LSTMAliases.fold(arrays, path: path, release: release), format: .pickle)
     }
 
     /// Concatenates `key@@.0`, `key@@.1`, … back into `key` with its original shape.
@@ -103,21 +100,29 @@ enum LSTMAliases {
         return "\(prefix).\(layer).\(reverse ? "cell_bw" : "cell_fw").\(field[..<marker.lowerBound])"
     }
 
-    /// Keeps `…_l{k}[_reverse]`; an alias alone is renamed to it; both present must be equal.
-    static func fold(_ tensors: [String: Tensor], path: String) throws -> [String: Tensor] {
+    /// Converts each array once, keeping `…_l{k}[_reverse]`: an alias alone is renamed to it; when both are present
+    /// their bytes must be equal and only one is converted. `release` gets each array's bytes after use.
+    static func fold(_ arrays: [String: NumpyArray], path: String, release: (Data) -> Void) throws -> [String: Tensor] {
         var result: [String: Tensor] = [:]
         var aliases: [(String, String)] = []
-        for (name, tensor) in tensors {
-            if let canonical = canonicalName(of: name) { aliases.append((name, canonical)) } else { result[name] = tensor }
+        for (name, array) in arrays.sorted(by: { $0.key < $1.key }) {
+            if let canonical = canonicalName(of: name) {
+                aliases.append((name, canonical))
+            } else {
+                result[name] = array.tensor(releasing: release)
+            }
         }
         for (alias, canonical) in aliases {
-            guard let value = tensors[alias] else { continue }
-            if let existing = result[canonical] {
-                guard existing == value else {
+            guard let value = arrays[alias] else { continue }
+            if let existing = arrays[canonical] {
+                let equal = existing.dtype == value.dtype ? existing.data == value.data : existing.tensor() == value.tensor()
+                guard existing.shape == value.shape, equal else {
                     throw FormatError.malformed(path, "LSTM parameter \(alias) differs from its alias \(canonical)")
                 }
+                release(existing.data)
+                release(value.data)
             } else {
-                result[canonical] = value
+                result[canonical] = value.tensor(releasing: release)
             }
         }
         return result

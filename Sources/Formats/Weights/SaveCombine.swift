@@ -2,7 +2,8 @@
 import Foundation
 import Tensor
 
-/// Reads `.pdiparams` / 1.6-era combined parameter files; the caller supplies the names in file order.
+/// Reads `.pdiparams` / 1.6-era combined parameter files (the caller supplies the names in file order) and 1.5-era
+/// directories with one file per parameter.
 enum SaveCombine {
     /// Paddle's VarType codes this reader converts to Float32, with their element sizes.
     static let dataTypes: [Int: (name: String, size: Int)] = [4: ("FP16", 2), 5: ("FP32", 4), 6: ("FP64", 8)]
@@ -21,6 +22,27 @@ enum SaveCombine {
         guard reader.isAtEnd else {
             throw FormatError.malformed(path, "save_combine file holds more tensors than the \(names.count) names given")
         }
+        return tensors
+    }
+
+    /// One tensor per regular file (hidden files skipped), named after the file: `fluid.io.save_params(exe, dir)`.
+    static func readDirectory(_ url: URL) throws -> [String: Tensor] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw FormatError(.unreadable, path: url.path, "cannot list the directory (\(error.localizedDescription))")
+        }
+        var tensors: [String: Tensor] = [:]
+        for name in names {
+            let file = url.appendingPathComponent(name)
+            var reader = ByteReader(try MappedFile(file).data, path: file.path)
+            tensors[name] = try readTensor(&reader, name: name)
+            guard reader.isAtEnd else {
+                throw FormatError.malformed(file.path, "\(reader.remaining) bytes follow the tensor (not a single-parameter file)")
+            }
+        }
+        guard !tensors.isEmpty else { throw FormatError.malformed(url.path, "the directory holds no parameter files") }
         return tensors
     }
 

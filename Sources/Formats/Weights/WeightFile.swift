@@ -54,14 +54,20 @@ public struct WeightFile: Sendable {
 
 /// Loads weights from `url`, whatever the format: a pickle `.pdparams` (first byte 0x80), a `.safetensors` file, or
 /// (given `saveCombineNames`, the parameter names in file order) PaddlePaddle's save_combine layout.
+/// A directory is read as PaddleCV 1.5's `fluid.io.load_params` layout: one file per parameter, named after it.
 public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws -> WeightFile {
-    let data = try readInputFile(url)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+        return WeightFile(tensors: try SaveCombine.readDirectory(url), format: .saveCombine)
+    }
+    let file = try MappedFile(url)
+    let data = file.data
     let path = url.path
     if data.first == 0x80 {
-        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path)
+        return try PaddleStateDict.weights(from: try Unpickler.load(data, path: path), path: path, release: file.release)
     }
     if Safetensors.looksLike(data) {
-        let file = try Safetensors.read(data, path: path)
+        let file = try Safetensors.read(data, path: path, release: file.release)
         return WeightFile(tensors: file.tensors, metadata: file.metadata, format: .safetensors)
     }
     guard let names = saveCombineNames else {

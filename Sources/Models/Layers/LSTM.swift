@@ -3,7 +3,6 @@
 //   c_t = σ(f)·c_{t−1} + σ(i)·tanh(g),  h_t = σ(o)·tanh(c_t)
 // The reverse direction starts at each sequence's own last valid step; rows past a length do not exist (packed).
 // Legend: N packed rows, B videos, E input width, H hidden width, S row stride of the output (H or 2H).
-import Foundation
 import Tensor
 
 /// One LSTM direction: W_ih [4H, E], W_hh [4H, H], b_ih [4H], b_hh [4H] (Paddle's `weight_ih_l0[_reverse]` …).
@@ -103,10 +102,13 @@ struct LSTMDirection {
                     let sg = stepGrad + j * g4
                     let dhNext = dState + j * hid
                     let dcNext = dCell + j * hid
+                    let tanhCell = sg + 3 * hid  // tanh(c_t), read at k before the o-gate gradient overwrites it
+                    tanhCell.update(from: cell + r * hid, count: hid)
+                    Elementwise.tanh(tanhCell, count: hid)
                     for k in 0..<hid {
                         let i = gate[k], f = gate[hid + k], g = gate[2 * hid + k], o = gate[3 * hid + k]
                         let dht = dh[r * hStride + k] + dhNext[k]
-                        let tc = tanhf(cell[r * hid + k])
+                        let tc = tanhCell[k]
                         let cPrev: Float = s > 0 ? cell[previous * hid + k] : 0
                         let dO = dht * tc
                         let dc = dcNext[k] + dht * o * (1 - tc * tc)

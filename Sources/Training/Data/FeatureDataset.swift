@@ -7,15 +7,19 @@ import Tensor
 public struct FeatureDataset: Sendable {
     /// Every video, in list order then file order.
     public var videos: [FeatureRecord]
+    /// Where the videos came from (the list's path), for error messages.
+    public var source: String
 
-    /// A dataset of `videos`.
-    public init(videos: [FeatureRecord]) {
+    /// A dataset of `videos` read from `source`.
+    public init(videos: [FeatureRecord], source: String = "the dataset") {
         self.videos = videos
+        self.source = source
     }
 
     /// Reads every feature file the list at `list` names (any format Formats reads), spreading files over all cores.
     public static func load(list: URL) throws -> FeatureDataset {
-        let dataset = try load(files: FeatureList.read(list))
+        var dataset = try load(files: FeatureList.read(list))
+        dataset.source = list.path
         guard !dataset.videos.isEmpty else { throw TrainingError.malformed(path: list.path, reason: "the listed files hold no videos") }
         return dataset
     }
@@ -26,7 +30,9 @@ public struct FeatureDataset: Sendable {
         for input in inputs {
             files += ["list", "txt"].contains(input.pathExtension.lowercased()) ? try FeatureList.read(input) : [input]
         }
-        return try load(files: files)
+        var dataset = try load(files: files)
+        dataset.source = inputs.count == 1 ? inputs[0].path : "the inputs"
+        return dataset
     }
 
     /// Reads `files` concurrently; the first failure (in file order) is thrown.
@@ -42,7 +48,7 @@ public struct FeatureDataset: Sendable {
 
     /// Fails, naming `source`, unless every video has both modalities of the given widths with at least one row and
     /// labels inside 0..<classes.
-    public func validate(classes: Int, featureDims: [Int], source: String) throws {
+    public func validate(classes: Int, featureDims: [Int]) throws {
         for video in videos {
             for (name, tensor, width) in [("rgb", video.rgb, featureDims[0]), ("audio", video.audio, featureDims[1])] {
                 guard tensor.shape.count == 2, tensor.shape[1] == width, tensor.shape[0] > 0 else {
@@ -50,6 +56,13 @@ public struct FeatureDataset: Sendable {
                         path: source, reason: "video \(video.id): \(name) features have shape \(tensor.shape), expected [T, \(width)]")
                 }
             }
+        }
+        try validateLabels(classes: classes)
+    }
+
+    /// Fails, naming `source` and the video, when a label lies outside 0..<classes.
+    public func validateLabels(classes: Int) throws {
+        for video in videos {
             if let bad = video.labels.first(where: { !(0..<classes).contains($0) }) {
                 throw TrainingError.malformed(path: source, reason: "video \(video.id): label \(bad) is outside 0..<\(classes)")
             }

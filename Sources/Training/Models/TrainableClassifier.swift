@@ -8,6 +8,8 @@ public protocol TrainableClassifier: TrainableModel {
     func logits(_ batch: FeatureBatch) throws -> Tensor
     /// K, the number of classes (logit width).
     var classCount: Int { get }
+    /// The dropout probability `forwardTraining` applies (each model keeps its own convention).
+    var dropoutRate: Float { get set }
 }
 
 extension AttentionLSTM: TrainableClassifier {

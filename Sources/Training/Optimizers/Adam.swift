@@ -41,4 +41,16 @@ public final class Adam: Optimizer, @unchecked Sendable {
         beta1Power *= beta1
         beta2Power *= beta2
     }
+
+    public var state: [String: [Float]] {
+        first.exported(as: "moment1").merging(second.exported(as: "moment2")) { a, _ in a }
+            .merging(["beta1_pow": [beta1Power], "beta2_pow": [beta2Power]]) { a, _ in a }
+    }
+
+    public func restore(_ state: [String: [Float]]) {
+        first.restore(state, as: "moment1")
+        second.restore(state, as: "moment2")
+        beta1Power = state["beta1_pow"]?.first ?? beta1
+        beta2Power = state["beta2_pow"]?.first ?? beta2
+    }
 }

@@ -33,4 +33,15 @@ public final class CenteredRMSProp: Optimizer, @unchecked Sendable {
     }
 
     public func finishStep() {}
+
+    public var state: [String: [Float]] {
+        meanSquare.exported(as: "mean_square").merging(meanGradient.exported(as: "mean_grad")) { a, _ in a }
+            .merging(velocity.exported(as: "momentum")) { a, _ in a }
+    }
+
+    public func restore(_ state: [String: [Float]]) {
+        meanSquare.restore(state, as: "mean_square")
+        meanGradient.restore(state, as: "mean_grad")
+        velocity.restore(state, as: "momentum")
+    }
 }

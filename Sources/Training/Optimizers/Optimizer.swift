@@ -6,6 +6,10 @@ public protocol Optimizer: AnyObject, Sendable {
     func update(slot: Int, value: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>, learningRate: Float)
     /// Marks the end of one optimisation step (Adam advances its bias-correction powers here).
     func finishStep()
+    /// Every state buffer, keyed `<slot>.<buffer>` (and scalars by name), for a resumable checkpoint.
+    var state: [String: [Float]] { get }
+    /// Replaces the state with one `state` exported.
+    func restore(_ state: [String: [Float]])
 }
 
 /// Which update rule and hyper-parameters to build; decoded from the pipeline YAML's `train.optimizer`.
@@ -33,6 +37,23 @@ final class SlotBuffers: @unchecked Sendable {
         while buffers.count <= slot { buffers.append([]) }
         if buffers[slot].count != count { buffers[slot] = [Float](repeating: 0, count: count) }
         return buffers[slot].withUnsafeMutableBufferPointer { body($0) }
+    }
+
+    /// Every non-empty slot's buffer, keyed `<slot>.<name>`.
+    func exported(as name: String) -> [String: [Float]] {
+        var state: [String: [Float]] = [:]
+        for (slot, buffer) in buffers.enumerated() where !buffer.isEmpty { state["\(slot).\(name)"] = buffer }
+        return state
+    }
+
+    /// Takes the buffers `exported(as: name)` produced; slots missing from `state` start from zero.
+    func restore(_ state: [String: [Float]], as name: String) {
+        buffers = []
+        for (key, buffer) in state where key.hasSuffix(".\(name)") {
+            guard let slot = Int(key.dropLast(name.count + 1)), slot >= 0 else { continue }
+            while buffers.count <= slot { buffers.append([]) }
+            buffers[slot] = buffer
+        }
     }
 }
 

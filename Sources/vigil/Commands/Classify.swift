@@ -34,7 +34,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true))
+            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: inputs[0]))
             model.apply(to: &settings)
             sampling.apply(to: &settings)
             extractors.apply(to: &settings)

@@ -44,15 +44,17 @@ struct Frames: ParsableCommand {
             let source = try MediaSource(url: input)
             let sampler = UniformSampler(segments: segNum, mode: mode == .center ? .center : .random(seed: seed))
             let writer = try out.map { directory in try Self.pngWriter(into: directory) }
+            var lines: [Line] = []  // printed only once the run has succeeded: a failure leaves stdout empty
             let report = try source.frames(sampledBy: sampler, size: size.flatMap(FrameSize.init)) { frame, progress in
                 var line = Line(frame, progress)
                 if let writer, let out {
                     line.png = (out as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.index))
                     try writer.write(frame, to: line.png ?? "")
                 }
-                try Info.writeJSONLine(line)
+                lines.append(line)
             }
             try Self.check(report, sampled: segNum, input)
+            for line in lines { try Info.writeJSONLine(line) }
         }
     }
 
@@ -81,7 +83,7 @@ struct Frames: ParsableCommand {
     }
 
     /// Damaged frames the sampled ones depended on are a warning; sampled frames that could not be decoded make the
-    /// output incomplete, which is an error (65) after every good frame has been printed.
+    /// output incomplete, which is an error (65, with nothing on stdout).
     private static func check(_ report: SamplingReport, sampled: Int, _ input: String) throws {
         if report.frameCount == 0 { throw MediaError(.malformed, input, "has a video stream without frames") }
         if report.missingFrames > 0 {

@@ -9,8 +9,9 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on labelled feature files listed PaddleVideo-style (one path per line).",
         discussion: """
-            Prints one JSON line per epoch on stdout (loss, validation hit_at_one/perr/gap, seconds). Writes
-            NAME.last.safetensors after every epoch and on Ctrl-C, and OUT whenever validation Hit@1 improves.
+            Prints one JSON line per epoch on stdout (loss, validation hit_at_one/perr/gap, seconds). \
+            Writes the latest weights (--checkpoint, default NAME.last.safetensors) after every epoch and on Ctrl-C, \
+            and OUT whenever validation Hit@1 improves.
             """)
 
     @Option(help: "Pipeline YAML: model sizes, sampling.seg_num, model.labels and the train section.")
@@ -29,7 +30,9 @@ struct Train: ParsableCommand {
     var seed: UInt64?
     @Option(name: .shortAndLong, help: "Output weights (.safetensors) with model type, config and label names.")
     var output: String
-    @Option(help: "Checkpoint to continue from (its weights, completed epochs and best Hit@1).")
+    @Option(help: "Where the latest epoch's weights go (default NAME.last.safetensors beside OUT).")
+    var checkpoint: String?
+    @Option(help: "Checkpoint to continue from (its weights, completed epochs, best Hit@1, optimiser state).")
     var resume: String?
 
     func run() throws {
@@ -59,11 +62,13 @@ struct Train: ParsableCommand {
             settings.epochs = epochs ?? section.epochs
             settings.batchSize = batchSize ?? section.batchSize
             settings.segments = pipeline.sampling.segNum
+            settings.dropRate = model.dropRate
             settings.seed = seed ?? pipeline.sampling.seed
 
             let session = try TrainingInputs.session(
                 blueprint: blueprint, settings: settings, labels: labels, train: trainSet, valid: validSet,
-                output: URL(fileURLWithPath: output), resume: resume.map(URL.init(fileURLWithPath:)))
+                output: URL(fileURLWithPath: output), latest: checkpoint.map(URL.init(fileURLWithPath:)),
+                resume: resume.map(URL.init(fileURLWithPath:)))
             let stop = StopSignal()
             var progress = ProgressLine()
             let encoder = JSONEncoder()

@@ -1,10 +1,66 @@
-// `vigil watch` (placeholder until its issue lands).
+// `vigil watch`: tail camera streams, classify rolling windows, print events as JSON Lines (docs/events.md).
 import ArgumentParser
+import Foundation
+import Pipeline
+import Stream
 
 struct Watch: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        abstract: "Watch cameras: classify rolling windows and print events as JSON Lines.",
+        discussion: """
+            Inputs: rtsp:// (TCP by default), http(s)://, udp:// or rtp:// MPEG-TS, a file, or a file still being \
+            written. Several at once, or a --pipeline with a cameras: map. Runs until SIGINT/SIGTERM (files: until \
+            they end); every open event gets its end line. See docs/watch.md and docs/events.md.
+            """)
+
+    @Argument(help: "Camera URLs or files (default: the pipeline's cameras).")
+    var urls: [String] = []
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var extractors: ExtractorOptions
+
+    @Option(name: .customLong("seg-num"), help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
+    var segNum: Int?
+
+    @Option(help: "Frames sampled per second of stream time (default: the pipeline's, else 1).")
+    var fps: Double?
+
+    @Option(help: "Seconds of stream each classification looks at (default seg_num / fps).")
+    var window: Double?
+
+    @Option(help: "Seconds of stream between classifications (default 2).")
+    var stride: Double?
+
+    @Option(help: "Seconds before reconnecting a lost camera; doubles per failure up to 6x (default 10).")
+    var retryInterval: Double?
+
+    @Option(help: "Seconds without a frame before a camera counts as stalled and is reconnected (default 20).")
+    var noFramesTimeout: Double?
+
+    @Option(help: "RTSP transport: tcp or udp (default tcp).")
+    var rtspTransport: String?
+
+    @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
+    var windowEvents = true
+
+    func validate() throws {
+        if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
+        if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
+            throw ValidationError("--rtsp-transport must be tcp or udp")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("vigil watch is not implemented yet")
+        try reportingFailures {
+            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: urls.first ?? "watch"))
+            model.apply(to: &settings)
+            extractors.apply(to: &settings)
+            var request = WatchRequest(settings: settings)
+            request.urls = urls
+            (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
+            (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
+            let (cameras, stages) = try request.plan()
+            try WatchRunner(cameras: cameras, stages: stages, writer: EventWriter(writesWindows: windowEvents)).run()
+        }
     }
 }

@@ -21,14 +21,15 @@ struct ModelOptions: ParsableArguments {
         if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
     }
 
-    /// The pipeline file named by `--pipeline`, or the default one when neither it nor `--weights` is given.
-    func loadConfig(useDefault: Bool) throws -> PipelineConfig {
+    /// The pipeline file named by `--pipeline`, or the default one when neither it nor `--weights` is given; the
+    /// error for having no model at all names `input` (the first thing the command would have classified), if given.
+    func loadConfig(useDefault: Bool, for input: String? = nil) throws -> PipelineConfig {
         if let pipeline { return try PipelineConfig.load(contentsOf: URL(fileURLWithPath: pipeline)) }
         guard useDefault, weights == nil else { return PipelineConfig() }
         guard let url = PipelineConfig.defaultPipelineURL() else {
             let looked = PipelineConfig.candidateDefaultPipelines(executable: Bundle.main.executableURL).map(\.path)
             throw PipelineError.missingInput(
-                "no model given and no default pipeline found (looked for \(looked.joined(separator: ", "))): pass --weights or --pipeline")
+                "\(input.map { "\($0): " } ?? "")no model to classify with: pass --weights or --pipeline (no default pipeline at \(looked.joined(separator: ", ")))")
         }
         return try PipelineConfig.load(contentsOf: url)
     }

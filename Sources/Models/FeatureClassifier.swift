@@ -1,0 +1,35 @@
+// What AttentionLSTM and AttentionCluster share: inference and training entry points over one forward pass.
+import Tensor
+
+/// A video classifier over per-video rgb and audio features: both models conform.
+public protocol FeatureClassifier: TrainableModel {
+    /// Feature widths per modality (rgb, audio), from the weights.
+    var featureWidths: [Int] { get }
+    /// The forward pass: logits [B, K]. With `training`, dropout is drawn from `rng` and what `backward` needs is
+    /// kept; without it, inference (AttentionCluster's dropout becomes a ×(1−p) scale). Inputs must be validated.
+    func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor
+}
+
+extension FeatureClassifier {
+    /// Logits [K] of one video: rgb [T, Drgb], audio [T′, Daudio] (AttentionCluster: already-sampled frames).
+    public func logits(rgb: Tensor, audio: Tensor) throws -> [Float] {
+        try logits(FeatureBatch(rgb: [rgb], audio: [audio])).scalars
+    }
+
+    /// Logits [B, K] of a batch of videos (inference).
+    public func logits(_ batch: FeatureBatch) throws -> Tensor {
+        try validate(batch)
+        var unused = SystemRandomNumberGenerator()
+        return forward(batch, training: false, rng: &unused)
+    }
+
+    /// Fails unless every video has rgb and audio of the weights' widths with at least one row each.
+    public func validate(_ batch: FeatureBatch) throws {
+        try validateFeatures(batch, widths: featureWidths, minimumRows: 1)
+    }
+
+    /// Logits [B, K] in training mode (the `TrainableModel` requirement); call `validate` first on untrusted input.
+    public func forwardTraining<R: RandomNumberGenerator>(_ batch: FeatureBatch, rng: inout R) -> Tensor {
+        forward(batch, training: true, rng: &rng)
+    }
+}

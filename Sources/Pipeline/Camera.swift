@@ -1,0 +1,194 @@
+// One watched camera: a decode loop (connect, sample, extract, window) on its own thread, feeding a classifier
+// loop on another through a one-slot mailbox, so a slow model never stalls decoding.
+import Features
+import Foundation
+import Media
+import Stream
+
+/// A camera being watched. `start()` launches its two threads; `stop()` (from any thread) makes them end: every
+/// open event gets its `end`, then the camera reports `offline`.
+final class Camera: @unchecked Sendable {
+    let spec: CameraSpec
+    let stages: WatchStages
+    let writer: EventWriter
+    /// Arms on every frame; the runner's monitor aborts the current connection when it starves.
+    let watchdog: NoFramesWatchdog
+    /// Windows waiting for the model: one slot; on a live input a newer window replaces a waiting one.
+    let mailbox = Mailbox<CameraWindowJob>(capacity: 1)
+    let classifier: WindowClassifier
+    private let lock = NSLock()
+    private let wake = NSCondition()
+    private var currentAbort: MediaAbortHandle?
+    private var stopping = false
+    private var away = true
+    /// Why a file camera could not be read, or why events could not be written.
+    private(set) var failure: (any Error)?
+    private(set) var wasOnline = false
+    /// Called once both threads are done.
+    private let finished: @Sendable () -> Void
+    private var backoff: ReconnectBackoff
+
+    init(spec: CameraSpec, stages: WatchStages, writer: EventWriter, finished: @escaping @Sendable () -> Void) throws {
+        self.spec = spec
+        self.stages = stages
+        self.writer = writer
+        self.finished = finished
+        watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
+        backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
+        classifier = try stages.model.instance()
+    }
+
+    func start() {
+        let classifierDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            classifyLoop()
+            classifierDone.signal()
+        }
+        Thread.detachNewThread { [self] in
+            decodeLoop()
+            mailbox.close()
+            classifierDone.wait()
+            report(.offline, isStopping ? "shutdown" : lastReason)
+            finished()
+        }
+    }
+
+    /// Ends the camera: aborts its connection, wakes its backoff sleep.
+    func stop() {
+        lock.withLock { stopping = true }
+        watchdog.stop()
+        abortConnection()
+        wake.lock()
+        wake.broadcast()
+        wake.unlock()
+    }
+
+    /// Aborts the connection in progress.
+    func abortConnection() { lock.withLock { currentAbort }?.abort() }
+
+    /// Aborts the connection in progress if no frame came for `--no-frames-timeout` (the runner's monitor).
+    func abortIfStarved() {
+        lock.withLock { if watchdog.isStarved { currentAbort?.abort() } }
+    }
+
+    var isStopping: Bool { lock.withLock { stopping } }
+    /// True while the camera has no working connection (its open events may expire as `offline`).
+    var isAway: Bool { lock.withLock { away } }
+    private var lastReason = ""
+    /// The last state printed (touched only by the decode thread).
+    private var lastState: StatusEvent.State?
+
+    // MARK: Decode loop
+
+    private func decodeLoop() {
+        while !isStopping {
+            let abort = MediaAbortHandle()
+            lock.withLock {
+                watchdog.feed()
+                currentAbort = abort
+            }
+            let reason: String
+            do {
+                reason = try readConnection(abort)
+            } catch {
+                reason = watchdog.isStarved ? starvedReason : Self.describe(error)
+                lock.withLock { if spec.isLocalFile && failure == nil { failure = error } }
+            }
+            lock.withLock { away = true }
+            lastReason = reason
+            if isStopping || spec.isLocalFile { break }
+            report(.reconnecting, reason)
+            sleep(seconds: backoff.nextDelay())
+        }
+    }
+
+    /// Opens the input and reads it until it ends, stalls or is aborted; returns why it stopped.
+    private func readConnection(_ abort: MediaAbortHandle) throws -> String {
+        let settings = spec.settings
+        let input = CameraInput(spec)
+        let source = try MediaSource(url: input.location, options: input.options, abortHandle: abort)
+        let hasAudio = source.info.audioStream != nil
+        let reader = try source.reader(
+            ReadRequest(
+                video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
+                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
+        var extractor = try stages.makeExtractor()
+        var audio = CameraAudio(
+            extractor: hasAudio ? try stages.makeAudioExtractor() : nil, dimension: classifier.audioDimension)
+        var window = RollingWindow(
+            windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: extractor.dimension)
+        var audioWindow = RollingWindow(
+            windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: audio.dimension)
+        var scheduler = try StrideScheduler(strideSeconds: settings.strideSeconds)
+        var clock = StreamClock()
+        var online = false
+        while let item = try nextItem(reader, tailing: input.isTail && online) {
+            if case .audio(let chunk) = item { audio.append(chunk) }
+            guard case .video(let frame) = item, frame.pts.isFinite else { continue }
+            watchdog.feed()
+            if !online {
+                online = true
+                wasOnline = true
+                lock.withLock { away = false }
+                backoff.reset()
+                report(.online, "connected")
+            }
+            let vector = try extractor.extract(rgb: frame.rgb, width: frame.width, height: frame.height, pts: frame.pts)
+            try window.append(TimedFeatures(pts: frame.pts, vector: vector))
+            try audioWindow.append(TimedFeatures(pts: frame.pts, vector: try audio.vector(at: frame.pts)))
+            let endTime = clock.epoch(pts: frame.pts)
+            guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
+            let job = CameraWindowJob(
+                window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
+                arrivedAt: NoFramesWatchdog.monotonicSeconds())
+            mailbox.put(job, waitForRoom: spec.isLocalFile)
+        }
+        if isStopping { return "shutdown" }
+        if watchdog.isStarved && !input.isTail { return starvedReason }
+        return spec.isLocalFile ? "end of file" : "end of stream"
+    }
+
+    /// The reader's next item; for a tailed file, a read that times out means the file stopped growing: its end.
+    private func nextItem(_ reader: MediaReader, tailing: Bool) throws -> MediaItem? {
+        do { return try reader.next() } catch let error as MediaError where tailing && error.kind == .unavailable {
+            return nil
+        }
+    }
+
+    /// Waits `seconds` unless the camera is stopped first.
+    private func sleep(seconds: Double) {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        wake.lock()
+        while !isStopping && wake.wait(until: deadline) {}
+        wake.unlock()
+    }
+
+    /// Prints a status line when the state changes; a repeated state (another failed attempt) goes to stderr.
+    func report(_ state: StatusEvent.State, _ reason: String) {
+        guard state != lastState else {
+            FileHandle.standardError.write(Data("vigil: \(spec.name): still \(state.rawValue): \(reason)\n".utf8))
+            return
+        }
+        lastState = state
+        write([.status(StatusEvent(camera: spec.name, state: state, reason: reason))])
+    }
+
+    /// Writes events; a failed write (stdout gone) stops this camera, and the runner reports it.
+    func write(_ events: [Event]) {
+        do { try writer.write(events) } catch {
+            lock.withLock { if failure == nil { failure = error } }
+            stop()
+        }
+    }
+
+    private var starvedReason: String { "no frames for \(Self.seconds(spec.settings.noFramesTimeoutSeconds))" }
+
+    static func describe(_ error: any Error) -> String {
+        if let media = error as? MediaError { return media.reason }
+        return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}

@@ -1,0 +1,35 @@
+// A camera's classifier loop: windows from the mailbox → model → `window` line → event tracker → lifecycle lines.
+import Foundation
+import Stream
+
+extension Camera {
+    /// Runs until the decode loop closes the mailbox and every waiting window is classified; then ends every open
+    /// event. While the camera is away, open events whose `max_quiet` has passed end as `offline`.
+    func classifyLoop() {
+        var tracker = EventTracker(camera: spec.name, labels: classifier.labels, policy: stages.policy)
+        while !mailbox.isFinished {
+            guard let job = mailbox.take(timeoutSeconds: 0.5) else {
+                if isAway { write(tracker.expire(now: Date().timeIntervalSince1970, reason: .offline).map(Event.lifecycle)) }
+                continue
+            }
+            do {
+                let (scores, frames) = try classifier.scores(rgb: job.window, audio: job.audio)
+                let window = WindowEvent(
+                    camera: spec.name, startPts: job.window.startPts ?? 0, endPts: job.window.endPts ?? 0,
+                    startTime: job.startTime, endTime: job.endTime, frames: frames,
+                    topK: topK(scores), latency: NoFramesWatchdog.monotonicSeconds() - job.arrivedAt,
+                    droppedWindows: mailbox.droppedCount)
+                write([.window(window)] + tracker.observe(scores: scores, at: job.endTime).map(Event.lifecycle))
+            } catch {
+                FileHandle.standardError.write(Data("vigil: \(spec.name): \(Camera.describe(error))\n".utf8))
+            }
+        }
+        write(tracker.finish().map(Event.lifecycle))
+    }
+
+    /// The `stages.topK` best classes, highest first.
+    private func topK(_ scores: [Float]) -> [LabelScore] {
+        let best = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        return best.prefix(stages.topK).map { LabelScore(classIndex: $0, label: classifier.labels[$0], score: scores[$0]) }
+    }
+}

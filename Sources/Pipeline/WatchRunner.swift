@@ -1,0 +1,65 @@
+// Runs every camera of a watch until they end or a signal arrives; one lost camera never stops the others.
+import Foundation
+import Stream
+import Tensor
+
+/// Watches cameras concurrently, each on its own threads, printing events through one writer. `run()` returns
+/// when every camera has ended (files reach their end; live cameras end only on SIGINT/SIGTERM or `stop()`).
+public final class WatchRunner: @unchecked Sendable {
+    private let cameras: [Camera]
+    private let done = DispatchGroup()
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    /// Cameras ready to start; a setting out of range or weights that do not make a model fail here.
+    public init(cameras: [CameraSpec], stages: WatchStages, writer: EventWriter) throws {
+        let group = done
+        var built: [Camera] = []
+        for spec in cameras {
+            let checked = CameraSpec(name: spec.name, url: spec.url, settings: try spec.settings.validated(camera: spec.name))
+            built.append(try Camera(spec: checked, stages: stages, writer: writer, finished: { group.leave() }))
+        }
+        self.cameras = built
+    }
+
+    /// Starts every camera and waits for all of them. SIGINT/SIGTERM end every camera cleanly (every open event
+    /// gets its `end`). Throws when events could not be written, or when no camera came online and a file
+    /// camera failed (e.g. a missing file); live cameras that never connect just keep retrying.
+    public func run() throws {
+        handleSignals()
+        // Cameras classify in parallel on their own threads; OpenBLAS's own thread pool would serialise them on its
+        // lock and oversubscribe the cores, so each call runs on its caller's thread.
+        if cameras.count > 1 { OpenBLASKernel.setThreads(1) }
+        for camera in cameras {
+            done.enter()
+            camera.start()
+        }
+        let monitor = Thread { [cameras] in
+            while !Thread.current.isCancelled {
+                for camera in cameras { camera.abortIfStarved() }
+                Thread.sleep(forTimeInterval: 0.25)
+            }
+        }
+        monitor.start()
+        done.wait()
+        monitor.cancel()
+        let failures = cameras.compactMap(\.failure)
+        if let writing = failures.first(where: { $0 is StreamError }) { throw writing }
+        if !cameras.contains(where: \.wasOnline), let failure = failures.first { throw failure }
+    }
+
+    /// Ends every camera (from any thread).
+    public func stop() {
+        for camera in cameras { camera.stop() }
+    }
+
+    private func handleSignals() {
+        signal(SIGPIPE, SIG_IGN)  // a closed stdout becomes a write error (exit 74), not a silent death
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.stop() }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+}

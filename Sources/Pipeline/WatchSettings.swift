@@ -1,0 +1,74 @@
+// One camera's watch settings: sampling rate, window, stride, reconnect pacing; their relations checked in one place.
+import Foundation
+import Stream
+
+/// How a camera is sampled, windowed, classified and reconnected. `validated()` checks every value and relation.
+public struct WatchSettings: Sendable, Equatable {
+    /// Frames kept per second of stream time (`--fps`).
+    public var framesPerSecond: Double = 1
+    /// Seconds of stream time each classification looks at (`--window`; default seg_num / fps).
+    public var windowSeconds: Double = 100
+    /// Seconds of stream time between classifications (`--stride`).
+    public var strideSeconds: Double = 2
+    /// First delay before reconnecting (`--retry-interval`); doubles per failure up to 6×.
+    public var retrySeconds: Double = 10
+    /// Seconds without a decoded frame before a connection counts as stalled (`--no-frames-timeout`).
+    public var noFramesTimeoutSeconds: Double = 20
+    /// RTSP transport: "tcp" or "udp".
+    public var rtspTransport = "tcp"
+    /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
+    public var skipNonReferenceFrames = true
+
+    /// Defaults.
+    public init() {}
+
+    /// Most vectors a window can hold: one per sampled frame over the window, plus one.
+    public var windowFrames: Int { Int((windowSeconds * framesPerSecond).rounded(.up)) + 1 }
+
+    /// `self` when every value is in range: positive finite durations and rate, stride ≤ window, a known transport.
+    public func validated(camera: String) throws -> WatchSettings {
+        let positive: [(String, Double)] = [
+            ("--fps", framesPerSecond), ("--window", windowSeconds), ("--stride", strideSeconds),
+            ("--retry-interval", retrySeconds), ("--no-frames-timeout", noFramesTimeoutSeconds),
+        ]
+        for (name, value) in positive where !(value > 0 && value.isFinite) {
+            throw StreamError.badSetting("\(camera): \(name) must be a positive number, got \(value)")
+        }
+        guard strideSeconds <= windowSeconds else {
+            throw StreamError.badSetting("\(camera): --stride (\(strideSeconds) s) must not exceed --window (\(windowSeconds) s)")
+        }
+        guard windowFrames <= 100_000 else {
+            throw StreamError.badSetting("\(camera): --window × --fps keeps \(windowFrames) vectors; at most 100000")
+        }
+        guard ["tcp", "udp"].contains(rtspTransport) else {
+            throw StreamError.badSetting("\(camera): transport must be tcp or udp, got \(rtspTransport)")
+        }
+        return self
+    }
+}
+
+/// One camera to watch: its name (in every event), its URL or path, and its settings.
+public struct CameraSpec: Sendable, Equatable {
+    public var name: String
+    public var url: String
+    public var settings: WatchSettings
+
+    /// A camera; `name` defaults to the URL without user credentials.
+    public init(name: String? = nil, url: String, settings: WatchSettings) {
+        self.name = name ?? CameraSpec.displayName(url)
+        self.url = url
+        self.settings = settings
+    }
+
+    /// True for a path or file:// URL (read to its end without drops, never reconnected).
+    public var isLocalFile: Bool { !url.contains("://") || url.lowercased().hasPrefix("file://") }
+
+    /// `url` with any `user:password@` removed, so events never carry credentials.
+    static func displayName(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + rest[rest.index(after: at)...]
+    }
+}
