@@ -61,7 +61,7 @@ public final class ExecExtractor: FrameFeatureExtractor, AudioFeatureExtractor {
             guard Array(answer[0..<4]) == Self.magic else { throw failure("its answer to the hello does not start with VGLX") }
             let version = Self.uint32(answer, at: 4), declared = Int(Self.uint32(answer, at: 8))
             guard version == Self.version else { throw failure("speaks protocol version \(version), Vigil speaks \(Self.version)") }
-            guard declared > 0, dimension == 0 || declared == dimension else {
+            guard declared > 0, declared <= 1 << 20, dimension == 0 || declared == dimension else {  // bounds the reply buffer
                 throw failure("declares dimension \(declared), expected \(dimension)")
             }
             self.dimension = declared

@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+// Fuzz/Pipeline: libFuzzer harnesses for the pipeline YAML loader and the exec plug-in host's reply parser (the
+// Formats parsers have theirs in Fuzz/). Sources/* are symlinks to the real modules, with the main package's
+// dependencies. Run with ./run.sh.
+import PackageDescription
+
+let package = Package(
+    name: "VigilPipelineFuzz",
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Media", dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Features", dependencies: ["Media", "Tensor"]),
+        .target(name: "Models", dependencies: ["Tensor"]),
+        .target(name: "Formats", dependencies: ["Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Proto/youtube8m_example.proto"]),
+        .target(name: "Training", dependencies: ["Models", "Formats", "Tensor"]),
+        .target(name: "Stream", dependencies: ["Models", "Tensor", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "Pipeline", dependencies: [
+            "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "PipelineFuzzTargets", dependencies: ["Pipeline", "Features"], path: "Harnesses",
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+    ]
+)
