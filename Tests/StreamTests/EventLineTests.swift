@@ -49,7 +49,13 @@ private func line(_ event: Event) throws -> [String: Any] {
     #expect(pipe(&fds) == 0)
     let writer = EventWriter(descriptor: fds[1], writesWindows: false)
     let reader = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
-    let collected = Task.detached { reader.readDataToEndOfFile() }
+    // The reader runs on its own thread, never on the (possibly blocked) cooperative pool.
+    let collected = ResultBox<Data>()
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+        collected.value = reader.readDataToEndOfFile()
+        done.signal()
+    }
     DispatchQueue.concurrentPerform(iterations: 8) { camera in
         for index in 0..<200 {
             try? writer.write(.status(StatusEvent(camera: "cam\(camera)", state: .online, reason: "line \(index)")))
@@ -61,7 +67,8 @@ private func line(_ event: Event) throws -> [String: Any] {
         }
     }
     close(fds[1])
-    let lines = String(decoding: try awaitValue(collected), as: UTF8.self).split(separator: "\n")
+    done.wait()
+    let lines = String(decoding: try #require(collected.value), as: UTF8.self).split(separator: "\n")
     #expect(lines.count == 8 * 200)  // window lines are off
     for text in lines {
         let event = try JSONDecoder().decode(Event.self, from: Data(text.utf8))
@@ -80,17 +87,6 @@ private func line(_ event: Event) throws -> [String: Any] {
     }
     close(fds[1])
     #expect(StreamError.write("Broken pipe").errorCode == 74)
-}
-
-private func awaitValue<T: Sendable>(_ task: Task<T, Never>) throws -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        box.value = await task.value
-        done.signal()
-    }
-    done.wait()
-    return try #require(box.value)
 }
 
 private final class ResultBox<T>: @unchecked Sendable { var value: T? }

@@ -60,16 +60,30 @@ struct Frames: ParsableCommand {
 
     /// One output line.
     struct Line: Encodable {
-        let index: Int, pts: Double, width: Int, height: Int, damagedFrames: Int, missingFrames: Int
+        let index: Int, width: Int, height: Int, damagedFrames: Int, missingFrames: Int
+        /// Seconds; nil (JSON null) for a frame the container gave no timestamp.
+        let pts: Double?
         var png: String?
 
         init(_ frame: VideoFrame, _ progress: SamplingReport) {
-            (index, pts, width, height) = (frame.index, frame.pts, frame.width, frame.height)
+            (index, width, height) = (frame.index, frame.width, frame.height)
+            pts = frame.pts.isFinite ? frame.pts : nil
             (damagedFrames, missingFrames) = (progress.damagedFrames, progress.missingFrames)
         }
 
         enum CodingKeys: String, CodingKey {
             case index, pts, width, height, png, damagedFrames = "damaged_frames", missingFrames = "missing_frames"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(index, forKey: .index)
+            try c.encode(pts, forKey: .pts)  // null, not omitted, when unknown
+            try c.encode(width, forKey: .width)
+            try c.encode(height, forKey: .height)
+            try c.encodeIfPresent(png, forKey: .png)
+            try c.encode(damagedFrames, forKey: .damagedFrames)
+            try c.encode(missingFrames, forKey: .missingFrames)
         }
     }
 
