@@ -74,9 +74,10 @@ import Testing
         let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack))
         let udp = try ChildProcess(
             vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]))
-        #expect(tcp.waitForStatus("online", timeoutSeconds: 30))
-        #expect(udp.waitForStatus("online", timeoutSeconds: 30))
-        #expect(tcp.waitForEvent("start", timeoutSeconds: 15))
+        // Generous first deadlines: a loaded machine can take tens of seconds to bring up the live encoder.
+        #expect(tcp.waitForStatus("online", timeoutSeconds: 90))
+        #expect(udp.waitForStatus("online", timeoutSeconds: 90))
+        #expect(tcp.waitForEvent("start", timeoutSeconds: 30))
         server.send(SIGSTOP)
         #expect(tcp.waitForStatus("reconnecting", timeoutSeconds: 20))
         server.send(SIGCONT)
