@@ -28,14 +28,8 @@ public final class Predictor {
         weights url: URL, config: PipelineConfig? = nil, labels labelsURL: URL? = nil,
         segments: Int? = nil, mode: UniformSampler.Mode? = nil
     ) throws {
-        let file = try loadWeights(url)
-        guard let type = file.modelType else {
-            throw PipelineError.unusableInput(path: url.path, reason: "the weights are neither AttentionLSTM's nor AttentionCluster's")
-        }
-        if let configured = config?.model.type, configured.rawValue != type.rawValue {
-            throw PipelineError.usage("config model.type \(configured.rawValue) disagrees with the weights \(url.path), which are \(type.rawValue)")
-        }
-        if let config { try ModelConfigCheck.check(config.model, weights: file.tensors) }
+        let weights = try CheckedWeights(url, model: config?.model)
+        let (file, type) = (weights.file, weights.type)
         modelType = type.rawValue
         switch type {
         case .attentionLSTM:
@@ -47,18 +41,11 @@ public final class Predictor {
             guard segNum > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(segNum)") }
             let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? 0) : .center
             let cluster = try AttentionCluster(weights: file.tensors)
-            // Inference scales by 1 − drop_rate (downgrade_in_infer): the rate trained with, stored in the weights.
-            if let rate = file.metadata["drop_rate"].flatMap(Float.init) ?? config?.model.dropRate.map(Float.init) {
-                cluster.dropoutRate = rate
-            }
+            if let rate = weights.dropRate(config?.model) { cluster.dropoutRate = rate }
             model = .attentionCluster(cluster, UniformSampler(segments: segNum, mode: mode ?? fallback))
             featureDims = cluster.sizes.featureDims
         }
-        if let labelsURL = labelsURL ?? config?.model.labels {
-            labels = try LabelMap.load(labelsURL)
-        } else {
-            labels = try file.labelMap(path: url.path)
-        }
+        labels = try weights.labels(labelsURL ?? config?.model.labels)
     }
 
     /// Logits [K] of one video (AttentionCluster first samples seg_num rows of each modality).

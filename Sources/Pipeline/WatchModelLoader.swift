@@ -10,26 +10,19 @@ enum WatchModelLoader {
         guard let url = settings.weights else {
             throw PipelineError.usage("vigil watch: no weights (give --weights, or a --pipeline with model.weights)")
         }
-        let file = try loadWeights(url)
-        guard let type = file.modelType else {
-            throw PipelineError.unusableInput(path: url.path, reason: "the weights are neither AttentionLSTM's nor AttentionCluster's")
-        }
         let config = settings.config
-        if let configured = config.model.type, configured.rawValue != type.rawValue {
-            throw PipelineError.usage("config model.type \(configured.rawValue) disagrees with the weights \(url.path), which are \(type.rawValue)")
-        }
-        try ModelConfigCheck.check(config.model, weights: file.tensors)
-        let labelMap = try settings.labels.map(LabelMap.load) ?? file.labelMap(path: url.path)
+        let weights = try CheckedWeights(url, model: config.model)
+        let labelMap = try weights.labels(settings.labels)
         let names = (labelMap?.names ?? []).enumerated().map { $1 ?? String($0) }
-        switch type {
+        switch weights.type {
         case .attentionCluster:
             let picks = segNum ?? config.sampling.segNum ?? 100
             guard picks > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(picks)") }
-            // Inference scales by 1 − drop_rate (downgrade_in_infer), as `vigil predict` does: the weights' rate first.
-            let rate = file.metadata["drop_rate"].flatMap(Float.init) ?? config.model.dropRate.map(Float.init)
-            return WatchModel(kind: .attentionCluster(segNum: picks), weights: file.tensors, labels: names, dropRate: rate)
+            return WatchModel(
+                kind: .attentionCluster(segNum: picks), weights: weights.file.tensors, labels: names,
+                dropRate: weights.dropRate(config.model))
         case .attentionLSTM:
-            return WatchModel(kind: .attentionLSTM, weights: file.tensors, labels: names)
+            return WatchModel(kind: .attentionLSTM, weights: weights.file.tensors, labels: names)
         }
     }
 }

@@ -1,0 +1,34 @@
+// One way to load a model's weights for inference, shared by `vigil predict`/`classify` (Predictor) and `vigil watch`.
+import Formats
+import Foundation
+
+/// A weights file whose model type is known and whose shapes agree with a config's `model:` sizes.
+struct CheckedWeights {
+    let file: WeightFile
+    let type: WeightModelType
+    let url: URL
+
+    /// Loads `url`; fails if it holds neither model, or if `model` (a config's section) disagrees with it.
+    init(_ url: URL, model: ModelConfig?) throws {
+        file = try loadWeights(url)
+        guard let type = file.modelType else {
+            throw PipelineError.unusableInput(path: url.path, reason: "the weights are neither AttentionLSTM's nor AttentionCluster's")
+        }
+        if let configured = model?.type, configured.rawValue != type.rawValue {
+            throw PipelineError.usage("config model.type \(configured.rawValue) disagrees with the weights \(url.path), which are \(type.rawValue)")
+        }
+        if let model { try ModelConfigCheck.check(model, weights: file.tensors) }
+        (self.type, self.url) = (type, url)
+    }
+
+    /// Class names from `override` when given, else from the weights' metadata.
+    func labels(_ override: URL?) throws -> LabelMap? {
+        try override.map(LabelMap.load) ?? file.labelMap(path: url.path)
+    }
+
+    /// AttentionCluster's inference scales by 1 − drop_rate (downgrade_in_infer): the rate trained with, stored in
+    /// the weights, else the config's.
+    func dropRate(_ model: ModelConfig?) -> Float? {
+        file.metadata["drop_rate"].flatMap(Float.init) ?? model?.dropRate.map(Float.init)
+    }
+}
