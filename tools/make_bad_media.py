@@ -49,6 +49,7 @@ SAMPLE = [
     "mp4-zero-size.mp4", "mp4-timescale-zero.mp4", "avi-raw-huge-size.avi", "y4m-huge-size.y4m", "y4m-rate-zero.y4m",
     "mp4-no-streams.mp4", "ts-null-packets.ts", "h264-named.webm", "frames-1e6-seconds-apart.mkv",
     "fifo-endless-ts.ts", "dev-zero.mp4", "sparse-64g.mp4", "playlist-silent-server.m3u8", "ts-zeros-tail.ts",
+    "playlist-fifo.m3u8",
 ]
 
 

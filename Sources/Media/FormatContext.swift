@@ -11,12 +11,15 @@ final class FormatContext {
     private let readTimeout: Double?
     /// Whether the input is a network URL (read failures are then `.unavailable`, not `.malformed`).
     private let network: Bool
+    /// Turns away nested opens (playlist segments) of local paths that are not regular files.
+    private let nestedInputs: NestedInputGuard
 
     /// Opens `location` and probes its streams; the interrupt callback is set before avformat_open_input, so a
     /// deadline or `abortHandle.abort()` bounds opening, probing, reading and closing alike.
     init(_ location: String, options: MediaOptions, abortHandle: MediaAbortHandle) throws {
         guard let context = avformat_alloc_context() else { throw MediaError(.internal, location, "out of memory") }
         let network = MediaOptions.isNetwork(location)
+        let nestedInputs = NestedInputGuard(installingIn: context)
         context.pointee.interrupt_callback = AVIOInterruptCB(
             callback: interruptCallback, opaque: Unmanaged.passUnretained(abortHandle).toOpaque())
         let dictionary = OptionDictionary(options.dictionary(for: location))
@@ -24,15 +27,18 @@ final class FormatContext {
         abortHandle.arm(network ? options.openTimeout : nil)
         let code = avformat_open_input(&opened, location, nil, &dictionary.pointer)
         guard code >= 0, let opened else {  // avformat_open_input freed the context
+            try nestedInputs.check(location)
             throw Self.openError(code, location, abortHandle, timeout: options.openTimeout)
         }
         self.pointer = opened
+        self.nestedInputs = nestedInputs
         self.location = location
         self.abortHandle = abortHandle
         self.readTimeout = network ? options.readTimeout : nil
         self.network = network
         let probed = avformat_find_stream_info(opened, nil)
         abortHandle.arm(nil)
+        try nestedInputs.check(location)
         if probed < 0 {
             throw Self.openError(probed, location, abortHandle, timeout: options.openTimeout, step: "cannot read stream info")
         }
@@ -62,6 +68,7 @@ final class FormatContext {
             if abortHandle.isAborted { return .endOfStream }
             throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")
         }
+        try nestedInputs.check(location)  // a refused segment would otherwise be skipped without a word
         return try ffCheck(code, "cannot read a packet", location, otherwise: network ? .unavailable : .malformed)
     }
 

@@ -19,8 +19,9 @@ public final class MediaSource {
     /// The demux-only index of the video stream, once built.
     private var cachedIndex: VideoIndex?
 
-    /// Opens and probes `location`. Local paths are checked first so a missing file, a directory or an empty file
-    /// gets a plain reason. For local files the video stream's frame count is exact (see `StreamInfo.frameCount`).
+    /// Opens and probes `location`. Local paths are checked first so a missing file, a directory, a FIFO, a device
+    /// or an empty file gets a plain reason. For local files the video stream's frame count is exact (see
+    /// `StreamInfo.frameCount`).
     public init(url location: String, options: MediaOptions = MediaOptions(), abortHandle: MediaAbortHandle = MediaAbortHandle()) throws {
         FFmpegLog.quiet()
         if !MediaOptions.isNetwork(location) { try Self.checkLocalFile(location) }
@@ -70,11 +71,8 @@ public final class MediaSource {
 
     private static func checkLocalFile(_ location: String) throws {
         let path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : location
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MediaError(.missingInput, location, "no such file")
-        }
-        if isDirectory.boolValue { throw MediaError(.missingInput, location, "is a directory, not a media file") }
+        guard let kind = LocalFileKind(path: path) else { throw MediaError(.missingInput, location, "no such file") }
+        if let refusal = kind.refusal { throw MediaError(.missingInput, location, refusal) }
         guard FileManager.default.isReadableFile(atPath: path) else { throw MediaError(.missingInput, location, "permission denied") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         if size == 0 { throw MediaError(.malformed, location, "is an empty file (0 bytes)") }

@@ -92,6 +92,9 @@ private func run(_ file: String, _ command: String) throws -> CorpusRun {
         ("random-4096.mp4", 65, "cannot open"),
         ("text.mp4", 65, "cannot open"),
         ("h264.mp4.cut-32", 65, "cannot open"),
+        ("fifo-endless-ts.ts", 66, "is a named pipe (FIFO), not a regular file"),
+        ("dev-zero.mp4", 66, "is a character device, not a regular file"),
+        ("playlist-fifo.m3u8", 65, "never-written.ts, which is a named pipe (FIFO), not a regular file"),
     ]
     for (file, exit, reason) in expected {
         for command in ["info", "frames"] {
