@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the pipeline fuzz targets for a fixed number of executions each and prints a table (the Formats targets have
 # their own Fuzz/run.sh).
-#   Fuzz/Pipeline/run.sh [RUNS] [TARGET...]      targets: yaml exec-reply (default RUNS 1,000,000)
-# exec-reply starts a real plug-in process per input, so it manages a few hundred executions per second; give it a
-# smaller RUNS (docs/robustness.md has the figures). Needs the Swift toolchain's libFuzzer and AddressSanitizer.
+#   Fuzz/Pipeline/run.sh [RUNS] [TARGET...]      targets: yaml exec-reply exec-child (default RUNS 1,000,000)
+# exec-child starts a real plug-in process per input, so it manages a few executions per second; give it a much
+# smaller RUNS (docs/robustness.md has the figures). It is not run unless named. Needs the Swift toolchain's libFuzzer and AddressSanitizer.
 # Findings are written to Fuzz/Pipeline/findings/<target>-crash-* (or oom-, timeout-); each one should become a
 # regression test in the owning module's tests.
 set -euo pipefail

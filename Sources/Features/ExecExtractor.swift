@@ -8,7 +8,8 @@ import Foundation
 /// A feature extractor run as a child process that speaks Vigil's extractor protocol (docs/extractors.md):
 /// a 32-byte hello from Vigil (magic `VGLX`, version, kind, width, height, format, dimension), a 12-byte answer
 /// (magic, version, dimension), then per item a 16-byte header (byte count, reserved, pts) and the bytes, answered
-/// by a count and that many float32 values. All integers and floats are little-endian.
+/// by a count and that many float32 values. All integers and floats are little-endian. `PluginReply` judges the
+/// answers; this class does the process and socket work around it.
 ///
 /// A child that exits, stays silent longer than `timeout` seconds, or answers with the wrong size is a
 /// `FeaturesError.pluginFailure`, never a hang; the child is then killed.
@@ -20,9 +21,6 @@ public final class ExecExtractor: FrameFeatureExtractor, AudioFeatureExtractor {
         /// 16 kHz mono float32 windows of at most `width` samples.
         case audio = 2
     }
-
-    static let magic: [UInt8] = Array("VGLX".utf8)
-    static let version: UInt32 = 1
 
     public let command: String
     public let kind: Kind
@@ -49,24 +47,20 @@ public final class ExecExtractor: FrameFeatureExtractor, AudioFeatureExtractor {
         self.timeout = timeout
         let child = try ChildProcess(command: command)
         self.child = child
-        var hello = Self.magic
-        for value in [Self.version, kind.rawValue, UInt32(width), UInt32(height), kind.rawValue, UInt32(dimension), 0] {
+        var hello = PluginReply.magic
+        for value in [PluginReply.version, kind.rawValue, UInt32(width), UInt32(height), kind.rawValue, UInt32(dimension), 0] {
             hello += withUnsafeBytes(of: value.littleEndian, Array.init)
         }
         let io = SocketIO(socket: child.socket)
         let failure = { (reason: String) in Self.failure(child: child, command: command, reason) }
         do {
             try io.write(hello, deadline: Date().addingTimeInterval(startupTimeout))
-            let answer = try io.read(count: 12, deadline: Date().addingTimeInterval(startupTimeout))
-            guard Array(answer[0..<4]) == Self.magic else { throw failure("its answer to the hello does not start with VGLX") }
-            let version = Self.uint32(answer, at: 4), declared = Int(Self.uint32(answer, at: 8))
-            guard version == Self.version else { throw failure("speaks protocol version \(version), Vigil speaks \(Self.version)") }
-            guard declared > 0, declared <= 1 << 20, dimension == 0 || declared == dimension else {  // bounds the reply buffer
-                throw failure("declares dimension \(declared), expected \(dimension)")
-            }
-            self.dimension = declared
+            let answer = try io.read(count: PluginReply.helloAnswerSize, deadline: Date().addingTimeInterval(startupTimeout))
+            self.dimension = try PluginReply.dimension(helloAnswer: answer, requested: dimension)
         } catch let error as SocketIO.Failure {
             throw failure(error.describe(during: "the hello", timeout: startupTimeout, child: child))
+        } catch let refusal as PluginReply.Refusal {
+            throw failure(refusal.reason)
         }
     }
 
@@ -101,23 +95,14 @@ public final class ExecExtractor: FrameFeatureExtractor, AudioFeatureExtractor {
             let deadline = Date().addingTimeInterval(timeout)
             try io.write(header + payload, deadline: deadline)
             itemsSent = item
-            let count = Int(Self.uint32(try io.read(count: 4, deadline: deadline), at: 0))
-            guard count == dimension else {
-                throw Self.failure(child: child, command: command, "answered \(count) values for item \(item), expected \(dimension)")
-            }
-            let body = try io.read(count: 4 * count, deadline: deadline)
-            let vector = (0..<count).map { Float(bitPattern: Self.uint32(body, at: 4 * $0)) }
-            guard vector.allSatisfy(\.isFinite) else {
-                throw Self.failure(child: child, command: command, "answered a non-finite value for item \(item)")
-            }
-            return vector
+            let count = try io.read(count: PluginReply.countSize, deadline: deadline)
+            let values = try PluginReply.valueCount(count, dimension: dimension, item: item)
+            return try PluginReply.vector(try io.read(count: 4 * values, deadline: deadline), item: item)
         } catch let error as SocketIO.Failure {
             throw Self.failure(child: child, command: command, error.describe(during: "item \(item)", timeout: timeout, child: child))
+        } catch let refusal as PluginReply.Refusal {
+            throw Self.failure(child: child, command: command, refusal.reason)
         }
-    }
-
-    static func uint32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
     }
 
     /// Kills the child and makes the error.

@@ -1,5 +1,5 @@
-// PipelineFuzzTargets: libFuzzer entries for the pipeline YAML loader and the exec plug-in host's reply parser; the
-// FUZZ_TARGET environment variable picks which one a binary runs. Every input must end in a value or the module's
+// PipelineFuzzTargets: libFuzzer entries for the pipeline YAML loader and the exec plug-in host's reply parser (in
+// process, and through a real child process); the FUZZ_TARGET environment variable picks which one a binary runs. Every input must end in a value or the module's
 // error; a trap, a sanitizer report, an out-of-memory or a hang is a finding.
 import Features
 import Foundation
@@ -13,17 +13,42 @@ func fuzzOne(_ target: String, _ data: Data) {
         _ = try? PipelineConfig.parse(yaml: text, file: URL(fileURLWithPath: "/fuzz/pipelines/fuzz.yaml"))
     case "exec-reply":
         fuzzExecReply(data)
+    case "exec-child":
+        fuzzExecChild(data)
     default:
         fatalError("unknown FUZZ_TARGET \(target)")
     }
 }
 
-/// The first byte picks the dimension Vigil asks for (0 = the plug-in chooses, else 4); the next 12 bytes are the
-/// plug-in's answer to the hello, the rest its answer to one 10×2 frame. The plug-in is a real child process:
+/// Byte 0 picks the dimension Vigil asks for (even: the plug-in chooses, odd: 4); the rest is what a plug-in writes
+/// back, cut up the way `ExecExtractor` reads it: the answer to the hello, then per item a count and the values it
+/// announces, until the bytes run out. In process, through `PluginReply`, so it runs at full speed.
+func fuzzExecReply(_ data: Data) {
+    guard let selector = data.first else { return }
+    var reply = data.dropFirst()
+    func take(_ count: Int) -> [UInt8]? {
+        guard reply.count >= count else { return nil }
+        defer { reply = reply.dropFirst(count) }
+        return Array(reply.prefix(count))
+    }
+    guard let answer = take(PluginReply.helloAnswerSize),
+          let dimension = try? PluginReply.dimension(helloAnswer: answer, requested: selector & 1 == 0 ? 0 : 4)
+    else { return }
+    var item = 1
+    while let count = take(PluginReply.countSize),
+          let values = try? PluginReply.valueCount(count, dimension: dimension, item: item),
+          let body = take(4 * values) {
+        _ = try? PluginReply.vector(body, item: item)
+        item += 1
+    }
+}
+
+/// The same input as `exec-reply`, said by a real plug-in process to a real `ExecExtractor`: the next 12 bytes are
+/// the answer to the hello, the rest the answer to one 10×2 frame. The plug-in is
 /// `/bin/sh -c "printf ANSWER; read -r line; printf REST; read -r line"`. Vigil's hello holds a newline (width 10)
 /// and the frame's pixels are all newlines, so each `read` returns as soon as Vigil has sent that message, and the
 /// child exits (closing the socket) right after the frame: a short answer ends in EOF at once, not in a timeout.
-func fuzzExecReply(_ data: Data) {
+func fuzzExecChild(_ data: Data) {
     guard let selector = data.first else { return }
     let reply = data.dropFirst()
     func octal(_ bytes: Data) -> String { bytes.map { String(format: "\\%03o", $0) }.joined() }
