@@ -21,13 +21,15 @@ func ffmpegMessage(_ code: Int32) -> String {
 
 /// Turns the return code of `step` (a few words such as "cannot open" or "decode") on `location` into a status,
 /// or throws a `MediaError` whose kind comes from the code when it says something (missing file, bad data, network),
-/// else `otherwise`.
+/// else `otherwise`. The reason in parentheses is `logged` (what FFmpeg logged while failing) when given, else the
+/// code's message.
 @discardableResult
-func ffCheck(_ code: Int32, _ step: String, _ location: String, otherwise: MediaError.Kind = .internal) throws -> FFStatus {
+func ffCheck(_ code: Int32, _ step: String, _ location: String, otherwise: MediaError.Kind = .internal,
+             logged: String? = nil) throws -> FFStatus {
     if code >= 0 { return .ok(code) }
     if code == vigil_averror(EAGAIN) { return .again }
     if code == vigil_averror_eof() { return .endOfStream }
-    throw MediaError(errorKind(code, otherwise: otherwise), location, "\(step) (\(ffmpegMessage(code)))")
+    throw MediaError(errorKind(code, otherwise: otherwise), location, "\(step) (\(logged ?? ffmpegMessage(code)))")
 }
 
 /// The `MediaError.Kind` an FFmpeg error code implies.

@@ -25,10 +25,10 @@ final class FormatContext {
         let dictionary = OptionDictionary(options.dictionary(for: location))
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
         abortHandle.arm(network ? options.openTimeout : nil)
-        let code = avformat_open_input(&opened, location, nil, &dictionary.pointer)
+        let (code, logged) = FFmpegLog.lastError { avformat_open_input(&opened, location, nil, &dictionary.pointer) }
         guard code >= 0, let opened else {  // avformat_open_input freed the context
             try nestedInputs.check(location)
-            throw Self.openError(code, location, abortHandle, timeout: options.openTimeout)
+            throw Self.openError(code, location, abortHandle, timeout: options.openTimeout, logged: logged)
         }
         self.pointer = opened
         self.nestedInputs = nestedInputs
@@ -36,11 +36,12 @@ final class FormatContext {
         self.abortHandle = abortHandle
         self.readTimeout = network ? options.readTimeout : nil
         self.network = network
-        let probed = avformat_find_stream_info(opened, nil)
+        let (probed, probeLogged) = FFmpegLog.lastError { avformat_find_stream_info(opened, nil) }
         abortHandle.arm(nil)
         try nestedInputs.check(location)
         if probed < 0 {
-            throw Self.openError(probed, location, abortHandle, timeout: options.openTimeout, step: "cannot read stream info")
+            throw Self.openError(probed, location, abortHandle, timeout: options.openTimeout, step: "cannot read stream info",
+                                 logged: probeLogged)
         }
     }
 
@@ -86,13 +87,14 @@ final class FormatContext {
     }
 
     private static func openError(_ code: Int32, _ location: String, _ handle: MediaAbortHandle, timeout: Double?,
-                                  step: String = "cannot open") -> MediaError {
+                                  step: String = "cannot open", logged: String?) -> MediaError {
         if code == vigil_averror_exit() || handle.shouldInterrupt {  // RTSP turns an interrupt into INVALIDDATA
             let reason = handle.isAborted ? "aborted while opening" : "no answer within \(seconds(timeout)) (timed out)"
             return MediaError(.unavailable, location, reason)
         }
         do {
-            try ffCheck(code, step, location, otherwise: MediaOptions.isNetwork(location) ? .unavailable : .malformed)
+            try ffCheck(code, step, location, otherwise: MediaOptions.isNetwork(location) ? .unavailable : .malformed,
+                        logged: logged)
             return MediaError(.malformed, location, "\(step) (end of file)")
         } catch let error as MediaError {
             return error
