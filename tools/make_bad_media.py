@@ -49,7 +49,7 @@ SAMPLE = [
     "mp4-zero-size.mp4", "mp4-timescale-zero.mp4", "avi-raw-huge-size.avi", "y4m-huge-size.y4m", "y4m-rate-zero.y4m",
     "mp4-no-streams.mp4", "ts-null-packets.ts", "h264-named.webm", "frames-1e6-seconds-apart.mkv",
     "fifo-endless-ts.ts", "dev-zero.mp4", "sparse-64g.mp4", "playlist-silent-server.m3u8", "ts-zeros-tail.ts",
-    "playlist-fifo.m3u8",
+    "playlist-fifo.m3u8", "playlist-self.m3u8", "list-fifo.ffconcat",
 ]
 
 
@@ -345,8 +345,19 @@ def make(directory, sample):
         handle.write(playlist("never-written.ts"))
     with open(os.path.join(directory, "playlist-silent-server.m3u8"), "w") as handle:
         handle.write(playlist("http://127.0.0.1:PORT/segment.ts"))
+    # A master playlist naming itself as its variant (FFmpeg's hls demuxer adds a variant per parse, forever), a live
+    # playlist (no ENDLIST) that never grows, and an ffconcat list naming the FIFO.
+    with open(os.path.join(directory, "playlist-self.m3u8"), "w") as handle:
+        handle.write("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\nplaylist-self.m3u8\n")
+    with open(os.path.join(directory, "playlist-live.m3u8"), "w") as handle:
+        handle.write(playlist("h264.ts").replace("#EXT-X-ENDLIST\n", ""))
+    with open(os.path.join(directory, "list-fifo.ffconcat"), "w") as handle:
+        handle.write("ffconcat version 1.0\nfile never-written.ts\n")
     entries += [{"name": "playlist-fifo.m3u8", "kind": "playlist"},
-                {"name": "playlist-silent-server.m3u8", "kind": "silent server"}]
+                {"name": "playlist-silent-server.m3u8", "kind": "silent server"},
+                {"name": "playlist-self.m3u8", "kind": "playlist"},
+                {"name": "playlist-live.m3u8", "kind": "playlist"},
+                {"name": "list-fifo.ffconcat", "kind": "playlist"}]
     if sample:
         keep = set(SAMPLE) | {"fifo-endless-ts.feed", "never-written.ts"}
         for entry in entries:

@@ -2,7 +2,6 @@
 // FFmpeg logs while opening an input is kept, so that line can say what FFmpeg found.
 import CFFmpeg
 import Foundation
-import Synchronization
 
 /// Silences libav* logging once per process (`VIGIL_FFMPEG_LOG=1` keeps FFmpeg's warnings and errors on stderr), and
 /// hands the last error-level line FFmpeg logs during `lastError(during:)` back to its caller.
@@ -21,7 +20,7 @@ enum FFmpegLog {
     }()
 
     /// The threads inside `lastError(during:)`, and the last error each has seen so far.
-    private static let listening = Mutex<[pthread_t: String?]>([:])
+    private static let listening = ThreadErrors()
 
     static func quiet() { once }
 
@@ -31,7 +30,7 @@ enum FFmpegLog {
         let thread = pthread_self()
         listening.withLock { $0[thread] = .some(nil) }
         let result = body()
-        let logged = listening.withLock { $0.removeValue(forKey: thread) } ?? nil
+        let logged = listening.withLock { $0.removeValue(forKey: thread) ?? nil }
         return (result, logged)
     }
 
@@ -54,5 +53,18 @@ enum FFmpegLog {
             let line = format()
             if !line.isEmpty { threads[thread] = line }
         }
+    }
+}
+
+/// The last error line of each listening thread, behind a lock (an NSLock, whose pthread mutex ThreadSanitizer
+/// understands).
+private final class ThreadErrors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [pthread_t: String?] = [:]
+
+    func withLock<Result>(_ body: (inout [pthread_t: String?]) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&lines)
     }
 }

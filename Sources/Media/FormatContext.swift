@@ -7,12 +7,16 @@ final class FormatContext {
     /// The file path or URL, for error messages.
     let location: String
     let abortHandle: MediaAbortHandle
-    /// The read deadline, armed only for network inputs.
+    /// The read deadline, armed only for network inputs and local playlists (which wait for live segments).
     private let readTimeout: Double?
     /// Whether the input is a network URL (read failures are then `.unavailable`, not `.malformed`).
     private let network: Bool
     /// Turns away nested opens (playlist segments) of local paths that are not regular files.
     private let nestedInputs: NestedInputGuard
+
+    /// How many files opening and probing may open: the input, and a master playlist's variants, renditions, keys
+    /// and first segments.
+    static let openLimit = 1000
 
     /// Opens `location` and probes its streams; the interrupt callback is set before avformat_open_input, so a
     /// deadline or `abortHandle.abort()` bounds opening, probing, reading and closing alike.
@@ -20,27 +24,31 @@ final class FormatContext {
         guard let context = avformat_alloc_context() else { throw MediaError(.internal, location, "out of memory") }
         let network = MediaOptions.isNetwork(location)
         let nestedInputs = NestedInputGuard(installingIn: context)
+        nestedInputs.openLimit = Self.openLimit
         context.pointee.interrupt_callback = AVIOInterruptCB(
             callback: interruptCallback, opaque: Unmanaged.passUnretained(abortHandle).toOpaque())
         let dictionary = OptionDictionary(options.dictionary(for: location))
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
-        abortHandle.arm(network ? options.openTimeout : nil)
+        let openTimeout = network ? options.openTimeout : options.localOpenTimeout
+        abortHandle.arm(openTimeout)
         let (code, logged) = FFmpegLog.lastError { avformat_open_input(&opened, location, nil, &dictionary.pointer) }
         guard code >= 0, let opened else {  // avformat_open_input freed the context
             try nestedInputs.check(location)
-            throw Self.openError(code, location, abortHandle, timeout: options.openTimeout, logged: logged)
+            throw Self.openError(code, location, abortHandle, timeout: openTimeout, logged: logged)
         }
         self.pointer = opened
         self.nestedInputs = nestedInputs
         self.location = location
         self.abortHandle = abortHandle
-        self.readTimeout = network ? options.readTimeout : nil
+        let playlist = ["hls", "dash"].contains(String(cString: opened.pointee.iformat.pointee.name))
+        self.readTimeout = network || playlist ? options.readTimeout : nil
         self.network = network
         let (probed, probeLogged) = FFmpegLog.lastError { avformat_find_stream_info(opened, nil) }
         abortHandle.arm(nil)
+        nestedInputs.openLimit = nil  // a long playlist opens a segment every few seconds for as long as it plays
         try nestedInputs.check(location)
         if probed < 0 {
-            throw Self.openError(probed, location, abortHandle, timeout: options.openTimeout, step: "cannot read stream info",
+            throw Self.openError(probed, location, abortHandle, timeout: openTimeout, step: "cannot read stream info",
                                  logged: probeLogged)
         }
     }
@@ -67,7 +75,8 @@ final class FormatContext {
         }
         if code < 0 && (code == vigil_averror_exit() || abortHandle.shouldInterrupt) {  // RTSP may say INVALIDDATA
             if abortHandle.isAborted { return .endOfStream }
-            throw MediaError(.unavailable, location, "no data for \(Self.seconds(readTimeout)) (timed out)")
+            let reason = network ? "no data for \(Self.seconds(readTimeout))" : "no new segment for \(Self.seconds(readTimeout))"
+            throw MediaError(.unavailable, location, "\(reason) (timed out)")
         }
         try nestedInputs.check(location)  // a refused segment would otherwise be skipped without a word
         return try ffCheck(code, "cannot read a packet", location, otherwise: network ? .unavailable : .malformed)
@@ -89,7 +98,9 @@ final class FormatContext {
     private static func openError(_ code: Int32, _ location: String, _ handle: MediaAbortHandle, timeout: Double?,
                                   step: String = "cannot open", logged: String?) -> MediaError {
         if code == vigil_averror_exit() || handle.shouldInterrupt {  // RTSP turns an interrupt into INVALIDDATA
-            let reason = handle.isAborted ? "aborted while opening" : "no answer within \(seconds(timeout)) (timed out)"
+            let reason = handle.isAborted ? "aborted while opening"
+                : MediaOptions.isNetwork(location) ? "no answer within \(seconds(timeout)) (timed out)"
+                : "still opening after \(seconds(timeout)) (timed out; a playlist naming itself or waiting for segments?)"
             return MediaError(.unavailable, location, reason)
         }
         do {

@@ -1,12 +1,16 @@
 // How a source is opened: timeouts for network inputs and the protocol options that enforce them.
 
-/// Options for opening a `MediaSource`. Timeouts apply only to network URLs (anything with a scheme other than
-/// `file:`); local files are never interrupted by a deadline.
+/// Options for opening a `MediaSource`. `openTimeout` and `readTimeout` apply to network URLs (anything with a
+/// scheme other than `file:`) and to reads of local playlists (HLS, DASH), which wait for live segments; a local
+/// file gets only `localOpenTimeout`.
 public struct MediaOptions: Sendable {
     /// Seconds allowed for opening and probing the input (nil = no limit).
     public var openTimeout: Double? = 10
     /// Seconds a single read may wait for data before the input counts as gone (nil = no limit).
     public var readTimeout: Double? = 10
+    /// Seconds allowed for opening and probing a local file (nil = no limit). A media file opens in milliseconds;
+    /// only a playlist takes longer (one that names itself, or a live one waiting for segments).
+    public var localOpenTimeout: Double? = 30
     /// RTSP transport: "tcp" (default) or "udp".
     public var rtspTransport = "tcp"
     /// Extra demuxer/protocol options for avformat_open_input; they override the ones derived from the timeouts.

@@ -1,5 +1,6 @@
 // Local playlists: segments that are regular files are read; a segment that is a FIFO or a device is refused by name
-// instead of blocking in open(2) or reading forever.
+// instead of blocking in open(2) or reading forever; a playlist naming itself, a live one that stops growing and an
+// ffconcat list end with an error, not a hang.
 import Foundation
 import Testing
 @testable import Media
@@ -57,4 +58,31 @@ func aPlaylistNamingAFIFOIsRefusedNotBlockedOn(_ segments: [String]) throws {
     }
     #expect(NestedInputGuard.refusal(for: try segment()) == nil)
     #expect(NestedInputGuard.refusal(for: "http://127.0.0.1/segment.ts") == nil)
+}
+
+@Test func aMasterPlaylistNamingItselfIsRefusedBeforeItEatsMemory() throws {
+    let path = TestMedia.directory.appendingPathComponent("self.m3u8").path
+    try "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\nself.m3u8\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let error = try #require(throws: MediaError.self) { _ = try MediaSource(url: path) }
+    #expect(error.kind == .malformed)
+    #expect(error.reason == "opens more than \(FormatContext.openLimit) files before its first packet (a playlist naming itself?)")
+}
+
+@Test func aLivePlaylistThatStopsGrowingTimesOut() throws {
+    _ = try segment()
+    let path = TestMedia.directory.appendingPathComponent("live.m3u8").path  // no #EXT-X-ENDLIST: more may come
+    try "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:3.0,\nsegment.ts\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let options = MediaOptions(openTimeout: 1, readTimeout: 1)
+    let error = try #require(throws: MediaError.self) { _ = try MediaSource(url: path, options: options) }
+    #expect(error.kind == .unavailable)
+    #expect(error.reason == "no new segment for 1 s (timed out)")
+}
+
+@Test func anFFconcatListIsRefused() throws {
+    _ = try unwrittenFIFO()
+    let path = TestMedia.directory.appendingPathComponent("list.ffconcat").path
+    try "ffconcat version 1.0\nfile unwritten.ts\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let error = try #require(throws: MediaError.self) { _ = try MediaSource(url: path) }
+    #expect(error.kind == .malformed)
+    #expect(error.reason == "is an ffconcat list, which vigil does not read (give it the files it names)")
 }

@@ -1,7 +1,6 @@
 // The reason in "cannot open (…)" is what FFmpeg logged while failing, when it logged anything, taken from the
 // failing thread only.
 import Foundation
-import Synchronization
 import Testing
 @testable import Media
 
@@ -29,20 +28,19 @@ private func y4m(_ width: Int, _ height: Int) throws -> String {
 @Test func eachThreadGetsTheReasonForItsOwnInput() throws {
     let sizes = [(0, 0), (65535, 65535), (0, 16), (16000, 0)]
     let paths = try sizes.map { try y4m($0.0, $0.1) }
-    let reasons = Mutex<[(input: Int, reason: String)]>([])
-    DispatchQueue.concurrentPerform(iterations: 200) { round in
-        let input = round % paths.count
+    nonisolated(unsafe) let reasons = UnsafeMutableBufferPointer<String>.allocate(capacity: 200)  // a slot per round
+    reasons.initialize(repeating: "")
+    defer { reasons.deallocate() }
+    DispatchQueue.concurrentPerform(iterations: reasons.count) { round in
         do {
-            _ = try MediaSource(url: paths[input])
-            reasons.withLock { $0.append((input, "opened")) }
+            _ = try MediaSource(url: paths[round % paths.count])
+            reasons[round] = "opened"
         } catch {
-            reasons.withLock { $0.append((input, (error as? MediaError)?.reason ?? "\(error)")) }
+            reasons[round] = (error as? MediaError)?.reason ?? "\(error)"
         }
     }
-    let seen = reasons.withLock { $0 }
-    #expect(seen.count == 200)
-    for (input, reason) in seen {
-        let (width, height) = sizes[input]
+    for (round, reason) in reasons.enumerated() {
+        let (width, height) = sizes[round % sizes.count]
         #expect(reason == "cannot open (Picture size \(width)x\(height) is invalid)")
     }
 }
