@@ -49,8 +49,24 @@ SAMPLE = [
     "mp4-zero-size.mp4", "mp4-timescale-zero.mp4", "avi-raw-huge-size.avi", "y4m-huge-size.y4m", "y4m-rate-zero.y4m",
     "mp4-no-streams.mp4", "ts-null-packets.ts", "h264-named.webm", "frames-1e6-seconds-apart.mkv",
     "fifo-endless-ts.ts", "dev-zero.mp4", "sparse-64g.mp4", "playlist-silent-server.m3u8", "ts-zeros-tail.ts",
-    "playlist-fifo.m3u8", "playlist-self.m3u8", "list-fifo.ffconcat",
+    "playlist-fifo.m3u8", "playlist-self.m3u8", "list-fifo.ffconcat", "dash-fifo.mpd",
 ]
+
+# A static MPEG-DASH manifest of one video representation (what `ffmpeg -f dash` writes, cut down).
+DASH_MANIFEST = """<?xml version="1.0" encoding="utf-8"?>
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" profiles="urn:mpeg:dash:profile:isoff-live:2011" type="static"
+     mediaPresentationDuration="PT4.0S" minBufferTime="PT2.0S">
+  <Period id="0" start="PT0.0S">
+    <AdaptationSet id="0" contentType="video" segmentAlignment="true">
+      <Representation id="0" mimeType="video/mp4" codecs="avc1.64000c" bandwidth="100000" width="160" height="120">
+        <SegmentTemplate timescale="10240" initialization="{init}" media="chunk-$Number%05d$.m4s" startNumber="1">
+          <SegmentTimeline><S t="0" d="10240" r="3" /></SegmentTimeline>
+        </SegmentTemplate>
+      </Representation>
+    </AdaptationSet>
+  </Period>
+</MPD>
+"""
 
 
 def run_ffmpeg(arguments):
@@ -353,11 +369,14 @@ def make(directory, sample):
         handle.write(playlist("h264.ts").replace("#EXT-X-ENDLIST\n", ""))
     with open(os.path.join(directory, "list-fifo.ffconcat"), "w") as handle:
         handle.write("ffconcat version 1.0\nfile never-written.ts\n")
+    with open(os.path.join(directory, "dash-fifo.mpd"), "w") as handle:  # its init segment is the FIFO
+        handle.write(DASH_MANIFEST.format(init="never-written.ts"))
     entries += [{"name": "playlist-fifo.m3u8", "kind": "playlist"},
                 {"name": "playlist-silent-server.m3u8", "kind": "silent server"},
                 {"name": "playlist-self.m3u8", "kind": "playlist"},
                 {"name": "playlist-live.m3u8", "kind": "playlist"},
-                {"name": "list-fifo.ffconcat", "kind": "playlist"}]
+                {"name": "list-fifo.ffconcat", "kind": "playlist"},
+                {"name": "dash-fifo.mpd", "kind": "playlist"}]
     if sample:
         keep = set(SAMPLE) | {"fifo-endless-ts.feed", "never-written.ts"}
         for entry in entries:

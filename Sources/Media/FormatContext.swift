@@ -7,7 +7,7 @@ final class FormatContext {
     /// The file path or URL, for error messages.
     let location: String
     let abortHandle: MediaAbortHandle
-    /// The read deadline, armed only for network inputs and local playlists (which wait for live segments).
+    /// The read deadline, armed only for network inputs and local HLS playlists (which wait for live segments).
     private let readTimeout: Double?
     /// Whether the input is a network URL (read failures are then `.unavailable`, not `.malformed`).
     private let network: Bool
@@ -40,7 +40,7 @@ final class FormatContext {
         self.nestedInputs = nestedInputs
         self.location = location
         self.abortHandle = abortHandle
-        let playlist = ["hls", "dash"].contains(String(cString: opened.pointee.iformat.pointee.name))
+        let playlist = String(cString: opened.pointee.iformat.pointee.name) == "hls"
         self.readTimeout = network || playlist ? options.readTimeout : nil
         self.network = network
         let (probed, probeLogged) = FFmpegLog.lastError { avformat_find_stream_info(opened, nil) }

@@ -1,8 +1,8 @@
 // How a source is opened: timeouts for network inputs and the protocol options that enforce them.
 
 /// Options for opening a `MediaSource`. `openTimeout` and `readTimeout` apply to network URLs (anything with a
-/// scheme other than `file:`) and to reads of local playlists (HLS, DASH), which wait for live segments; a local
-/// file gets only `localOpenTimeout`.
+/// scheme other than `file:`) and to reads of local HLS playlists, which wait for live segments; a local file gets
+/// only `localOpenTimeout`.
 public struct MediaOptions: Sendable {
     /// Seconds allowed for opening and probing the input (nil = no limit).
     public var openTimeout: Double? = 10

@@ -76,16 +76,6 @@ public final class MediaSource {
         guard FileManager.default.isReadableFile(atPath: path) else { throw MediaError(.missingInput, location, "permission denied") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         if size == 0 { throw MediaError(.malformed, location, "is an empty file (0 bytes)") }
-        if isConcatList(path) {
-            throw MediaError(.malformed, location, "is an ffconcat list, which vigil does not read (give it the files it names)")
-        }
-    }
-
-    /// Whether `path` starts with the header that makes FFmpeg choose its concat demuxer. That demuxer opens the
-    /// files a list names through a format context of its own, past `NestedInputGuard`, so a list naming a FIFO
-    /// would block in open(2).
-    private static func isConcatList(_ path: String) -> Bool {
-        let header = Data("ffconcat version 1.0".utf8)
-        return FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: header.count) } == header
+        if let refusal = UnguardedDemuxer.refusal(forFileAt: path) { throw MediaError(.malformed, location, refusal) }
     }
 }

@@ -4,9 +4,9 @@ import CFFmpeg
 
 /// Sits in a format context's `io_open` and turns away every open of a local path that is not a regular file.
 ///
-/// Demuxers such as hls, dash, image2 and mov (external references) open further files (segments, keys) inside
-/// `avformat_open_input` and `av_read_frame` through this callback (concat does not: `MediaSource` refuses its
-/// lists). `open(2)` on a FIFO blocks in the kernel until a writer comes, where no interrupt callback can
+/// Demuxers such as hls, image2 and mov (external references) open further files (segments, keys) inside
+/// `avformat_open_input` and `av_read_frame` through this callback (concat and dash do not: `MediaSource` refuses
+/// local inputs of theirs, see `UnguardedDemuxer`). `open(2)` on a FIFO blocks in the kernel until a writer comes, where no interrupt callback can
 /// wake it, and a device such as /dev/zero never ends. Every other open goes on to FFmpeg's own `io_open`.
 ///
 /// While `openLimit` is set (during opening and probing) the guard also stops after that many opens: FFmpeg 5.1's

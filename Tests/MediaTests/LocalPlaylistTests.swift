@@ -78,6 +78,18 @@ func aPlaylistNamingAFIFOIsRefusedNotBlockedOn(_ segments: [String]) throws {
     #expect(error.reason == "no new segment for 1 s (timed out)")
 }
 
+@Test func aLocalDASHManifestIsRefused() throws {
+    let directory = TestMedia.directory.appendingPathComponent("dash")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let manifest = directory.appendingPathComponent("stream.mpd").path
+    let made = try TestMedia.run("/usr/bin/ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+        "testsrc2=size=64x48:rate=10:duration=2", "-c:v", "libx264", "-g", "10", "-f", "dash", "-seg_duration", "1", manifest])
+    try #require(made.status == 0, "\(made.stderr)")
+    let error = try #require(throws: MediaError.self) { _ = try MediaSource(url: manifest) }
+    #expect(error.kind == .malformed)
+    #expect(error.reason == "is a local DASH manifest, which vigil does not read (serve it over http, or give it the segments)")
+}
+
 @Test func anFFconcatListIsRefused() throws {
     _ = try unwrittenFIFO()
     let path = TestMedia.directory.appendingPathComponent("list.ffconcat").path

@@ -97,6 +97,7 @@ private func run(_ file: String, _ command: String) throws -> CorpusRun {
         ("playlist-fifo.m3u8", 65, "never-written.ts, which is a named pipe (FIFO), not a regular file"),
         ("playlist-self.m3u8", 65, "opens more than 1000 files before its first packet (a playlist naming itself?)"),
         ("list-fifo.ffconcat", 65, "is an ffconcat list, which vigil does not read"),
+        ("dash-fifo.mpd", 65, "is a local DASH manifest, which vigil does not read"),
     ]
     for (file, exit, reason) in expected {
         for command in ["info", "frames"] {
