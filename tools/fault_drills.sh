@@ -188,8 +188,9 @@ start_watch() {  # URL; vigil watch in the background, stdout JSON Lines to $wor
     children+=("$watcher")
 }
 
-status_count() {  # STATE; how many status lines with that state so far
-    grep -c "\"state\":\"$1\"" "$work/events" 2>/dev/null || true
+status_count() {  # STATE; how many status lines with that state so far (0 before the events file exists)
+    local count; count=$(grep -c "\"state\":\"$1\"" "$work/events" 2>/dev/null)
+    echo "${count:-0}"
 }
 
 wait_status() {  # STATE COUNT LIMIT; waits until COUNT status lines say STATE; prints the seconds waited or "never"
@@ -231,10 +232,11 @@ PY
 )
 }
 
-watch_row() {  # DRILL LOST BACK EXPECT_LOST(yes/no); one row, and the verdict
+watch_row() {  # DRILL LOST BACK EXPECT (yes: lost and back; no: windows go on; never: never online, no window)
     local drill="$1" lost="$2" back="$3" verdict=ok
     if [ "$4" = yes ] && { [ "$lost" = never ] || [ "$lost" = died ] || [ "$back" = never ] || [ "$back" = died ]; }; then verdict=FAIL; fi
     if [ "$4" = no ] && [ "$windows" -eq 0 ]; then verdict=FAIL; fi
+    if [ "$4" = never ] && [ "$windows" -ne 0 ]; then verdict=FAIL; fi
     [ "$exit_status" = 0 ] && [ -z "$problems" ] || verdict=FAIL
     [ "$verdict" = ok ] || failures=$((failures + 1))
     printf '%-24s %8s %8s %8s %5s  %-5s %s\n' "$drill" "$lost" "$back" "$windows" "$exit_status" "$verdict" \
@@ -311,8 +313,7 @@ watch_rtsp_silent() {  # a camera that accepts and never answers: reconnecting, 
     finish_watch; stop "$proxy"
     [ "$online" -eq 0 ] || problems="${problems:+$problems; }went online"
     case "$lost" in never|died) problems="${problems:+$problems; }never reported reconnecting" ;; esac
-    windows=1  # none expected
-    watch_row "watch-rtsp-silent" "$lost" "-" no
+    watch_row "watch-rtsp-silent" "$lost" "-" never
 }
 
 watch_all=(watch_udp_sender_killed watch_udp_sender_frozen watch_udp_loss watch_udp_corrupt watch_udp_garbage
