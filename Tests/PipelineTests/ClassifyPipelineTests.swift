@@ -28,7 +28,11 @@ import Testing
     let predictor = try Predictor(weights: try #require(settings.weights), segments: 3)
     let prediction = try predictor.predict(record, topK: 5, allScores: false)
     #expect(prediction.topK.map(\.classIndex) == result.topK.map(\.classIndex))
-    #expect(prediction.topK.map(\.score) == result.topK.map(\.score))
+    // Equal up to float rounding: OpenBLAS's thread count is process-wide, and a model test running beside this one
+    // may switch it (forEachBranch) while the head's sgemm runs, which can change the last bit or two.
+    for (extracted, classified) in zip(prediction.topK, result.topK) {
+        #expect(abs(extracted.score - classified.score) <= 1e-6 * max(1, abs(classified.score)))
+    }
 
     let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
     for key in ["\"source\"", "\"duration\"", "\"model\"", "\"frames\"", "\"top_k\"", "\"class\"", "\"label\"", "\"score\"", "\"timings\"", "\"decode\"", "\"extract_rgb\""] {
