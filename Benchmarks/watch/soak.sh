@@ -15,7 +15,15 @@ vigil="${VIGIL:-$root/.build/release/vigil}"
 work="$(mktemp -d)"
 mkdir -p "$out"
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {  # stop each helper first so the sender loop cannot start another ffmpeg, then end its children and it
+    for pid in "${pids[@]}"; do
+        kill -STOP "$pid" 2>/dev/null || continue
+        pkill -P "$pid" 2>/dev/null || true
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true  # reaped here, so bash does not report it as "Killed"
+    done
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 /usr/bin/python3 "$root/Benchmarks/watch/make_weights.py" "$work/model.safetensors"

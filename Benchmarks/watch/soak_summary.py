@@ -24,8 +24,11 @@ def main():
     for t, rss in rows:
         if t % 180 < 10:
             print(f"| {t / 60:.0f} | {rss / 1024:.1f} |")
-    print(f"\nsamples: {len(rows)}; after warm-up (t ≥ 300 s): min {min(r for _, r in warm) / 1024:.1f} MB, "
-          f"max {max(r for _, r in warm) / 1024:.1f} MB, slope {slope_mb_per_hour(warm):+.2f} MB/h")
+    if len(warm) < 2:
+        print(f"\nsamples: {len(rows)}; too short for a slope (the warm-up is the first 300 s)")
+    else:
+        print(f"\nsamples: {len(rows)}; after warm-up (t ≥ 300 s): min {min(r for _, r in warm) / 1024:.1f} MB, "
+              f"max {max(r for _, r in warm) / 1024:.1f} MB, slope {slope_mb_per_hour(warm):+.2f} MB/h")
     counts = Counter()
     for line in open(sys.argv[2]):
         event = json.loads(line)
