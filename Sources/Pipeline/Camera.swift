@@ -10,7 +10,7 @@ import Stream
 final class Camera: @unchecked Sendable {
     let spec: CameraSpec
     let stages: WatchStages
-    let writer: EventWriter
+    let sink: any EventSink
     /// Arms on every frame; the runner's monitor aborts the current connection when it starves.
     let watchdog: NoFramesWatchdog
     /// Windows waiting for the model: one slot; on a live input a newer window replaces a waiting one.
@@ -28,10 +28,10 @@ final class Camera: @unchecked Sendable {
     private let finished: @Sendable () -> Void
     private var backoff: ReconnectBackoff
 
-    init(spec: CameraSpec, stages: WatchStages, writer: EventWriter, finished: @escaping @Sendable () -> Void) throws {
+    init(spec: CameraSpec, stages: WatchStages, sink: any EventSink, finished: @escaping @Sendable () -> Void) throws {
         self.spec = spec
         self.stages = stages
-        self.writer = writer
+        self.sink = sink
         self.finished = finished
         watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
@@ -175,7 +175,7 @@ final class Camera: @unchecked Sendable {
 
     /// Writes events; a failed write (stdout gone) stops this camera, and the runner reports it.
     func write(_ events: [Event]) {
-        do { try writer.write(events) } catch {
+        do { try sink.send(events) } catch {
             lock.withLock { if failure == nil { failure = error } }
             stop()
         }

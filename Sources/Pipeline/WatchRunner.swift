@@ -3,22 +3,24 @@ import Foundation
 import Stream
 import Tensor
 
-/// Watches cameras concurrently, each on its own threads, printing events through one writer. `run()` returns
+/// Watches cameras concurrently, each on its own threads, sending events to one sink (EventSink). `run()` returns
 /// when every camera has ended (files reach their end; live cameras end only on SIGINT/SIGTERM or `stop()`).
 public final class WatchRunner: @unchecked Sendable {
     private let cameras: [Camera]
+    private let sink: any EventSink
     private let done = DispatchGroup()
     private var signalSources: [any DispatchSourceSignal] = []
 
     /// Cameras ready to start; a setting out of range or weights that do not make a model fail here.
-    public init(cameras: [CameraSpec], stages: WatchStages, writer: EventWriter) throws {
+    public init(cameras: [CameraSpec], stages: WatchStages, sink: any EventSink) throws {
         let group = done
         var built: [Camera] = []
         for spec in cameras {
             let checked = CameraSpec(name: spec.name, url: spec.url, settings: try spec.settings.validated(camera: spec.name))
-            built.append(try Camera(spec: checked, stages: stages, writer: writer, finished: { group.leave() }))
+            built.append(try Camera(spec: checked, stages: stages, sink: sink, finished: { group.leave() }))
         }
         self.cameras = built
+        self.sink = sink
     }
 
     /// Starts every camera and waits for all of them. SIGINT/SIGTERM end every camera cleanly (every open event
@@ -42,6 +44,7 @@ public final class WatchRunner: @unchecked Sendable {
         monitor.start()
         done.wait()
         monitor.cancel()
+        sink.close(within: 5)  // every camera has ended its events; network sinks deliver what they still hold
         let failures = cameras.compactMap(\.failure)
         if let writing = failures.first(where: { $0 is StreamError }) { throw writing }
         if !cameras.contains(where: \.wasOnline), let failure = failures.first { throw failure }

@@ -2,8 +2,8 @@
 import Foundation
 
 /// Writes events as JSON Lines to a file descriptor (stdout by default). One lock orders the lines of all cameras;
-/// each line goes out in a single unbuffered write, so a reader sees it as soon as it is printed.
-public final class EventWriter: @unchecked Sendable {
+/// each line goes out in a single unbuffered write, so a reader sees it as soon as it is printed. The first sink.
+public final class EventWriter: EventSink, @unchecked Sendable {
     private let descriptor: Int32
     private let encoder = JSONEncoder()
     private let lock = NSLock()
@@ -16,6 +16,16 @@ public final class EventWriter: @unchecked Sendable {
         self.writesWindows = writesWindows
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // the same line for the same event
     }
+
+    public var name: String { "stdout" }
+
+    public var counters: SinkCounters { lock.withLock { SinkCounters(delivered: delivered) } }
+    private var delivered = 0
+
+    public func send(_ event: Event) throws(StreamError) { try write(event) }
+
+    /// Nothing is queued: every line was written when it was sent.
+    public func close(within seconds: Double) {}
 
     /// Writes `events` in order, one line each.
     public func write(_ events: [Event]) throws(StreamError) {
@@ -44,5 +54,6 @@ public final class EventWriter: @unchecked Sendable {
             return 0
         }
         if failure != 0 { throw .write(String(cString: strerror(failure))) }
+        delivered += 1
     }
 }

@@ -60,7 +60,7 @@ struct Watch: ParsableCommand {
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
             let (cameras, stages) = try request.plan()
-            try WatchRunner(cameras: cameras, stages: stages, writer: EventWriter(writesWindows: windowEvents)).run()
+            try WatchRunner(cameras: cameras, stages: stages, sink: EventWriter(writesWindows: windowEvents)).run()
         }
     }
 }
