@@ -5,6 +5,7 @@ import Formats
 import Foundation
 import Logging
 import Media
+import Models
 import Pipeline
 import Tensor
 
@@ -75,7 +76,7 @@ struct Predict: ParsableCommand {
             for input in inputs {
                 for record in try readFeatureRecords(URL(fileURLWithPath: input)) {
                     let k = topK ?? pipeline?.model.topK ?? 5
-                    try Info.writeJSONLine(try predictor.predict(record, topK: k, allScores: allScores))
+                    try StandardOutput.writeLine(try predictor.predict(record, topK: k, allScores: allScores))
                 }
             }
         }
