@@ -111,7 +111,8 @@ final class Camera: @unchecked Sendable {
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
-                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
+                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio,
+                decoding: settings.decoding == .auto && spec.isLocalFile ? .all : settings.decoding))
         var extractor = try stages.makeExtractor()
         var audio = CameraAudio(
             extractor: hasAudio ? try stages.makeAudioExtractor() : nil, dimension: classifier.audioDimension)
@@ -140,7 +141,7 @@ final class Camera: @unchecked Sendable {
             guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
             let job = CameraWindowJob(
                 window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
-                arrivedAt: NoFramesWatchdog.monotonicSeconds())
+                arrivedAt: NoFramesWatchdog.monotonicSeconds(), keyframesOnly: reader.decodesKeyframesOnly)
             mailbox.put(job, waitForRoom: spec.isLocalFile)
         }
         if isStopping { return "shutdown" }

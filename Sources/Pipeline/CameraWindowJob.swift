@@ -11,4 +11,6 @@ struct CameraWindowJob {
     var endTime: Double
     /// Monotonic seconds when the last frame arrived (for `latency`).
     var arrivedAt: Double
+    /// Whether the decoder was decoding keyframes only when the window became due.
+    var keyframesOnly = false
 }
