@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records stdout of every case in Tests/VigilCLITests/Fixtures/outputs/cases.tsv with the given vigil binary
 # (default .build/debug/vigil), run from the repository root: NAME.jsonl, or NAME.after.jsonl with --after.
-# NAME.jsonl was recorded once with main's binary at 3d9952c, before issue #12's consolidation; the watch cases'
+# NAME.jsonl was recorded once with main's binary at 0eb65a2, before issue #12's consolidation; the watch cases'
 # NAME.after.jsonl with the consolidated binary (its audio rule and sigmoid moved watch's scores: docs/watch.md).
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail

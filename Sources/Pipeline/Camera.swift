@@ -112,7 +112,8 @@ final class Camera: @unchecked Sendable {
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
-                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
+                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio,
+                decoding: settings.decoding == .auto && spec.isLocalFile ? .all : settings.decoding))
         var stream = try FeatureStream(
             extractor: try stages.makeExtractor(), audioExtractor: hasAudio ? try stages.makeAudioExtractor() : nil,
             audioDimension: classifier.audioDimension, windowSeconds: settings.windowSeconds,
@@ -121,7 +122,7 @@ final class Camera: @unchecked Sendable {
         while let item = try nextItem(reader, tailing: input.isTail && online) {
             switch item {
             case .audio(let chunk):
-                hand(try stream.append(chunk))
+                hand(try stream.append(chunk), keyframesOnly: reader.decodesKeyframesOnly)
             case .video(let frame):
                 guard frame.pts.isFinite else { continue }
                 watchdog.feed()
@@ -132,19 +133,20 @@ final class Camera: @unchecked Sendable {
                     backoff.reset()
                     report(.online, "connected")
                 }
-                hand(try stream.append(frame))
+                hand(try stream.append(frame), keyframesOnly: reader.decodesKeyframesOnly)
             }
         }
-        if !isStopping { hand(try stream.finish()) }
+        if !isStopping { hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly) }
         if isStopping { return "shutdown" }
         if watchdog.isStarved && !input.isTail { return starvedReason }
         return spec.isLocalFile ? "end of file" : "end of stream"
     }
 
     /// Puts due windows in the mailbox (a file waits for room; a live input replaces a waiting window).
-    private func hand(_ windows: [FeatureStream.Window]) {
+    private func hand(_ windows: [FeatureStream.Window], keyframesOnly: Bool) {
         for window in windows {
-            mailbox.put(CameraWindowJob(window, arrivedAt: NoFramesWatchdog.monotonicSeconds()), waitForRoom: spec.isLocalFile)
+            let job = CameraWindowJob(window, arrivedAt: NoFramesWatchdog.monotonicSeconds(), keyframesOnly: keyframesOnly)
+            mailbox.put(job, waitForRoom: spec.isLocalFile)
         }
     }
 

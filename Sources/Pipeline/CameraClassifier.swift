@@ -18,7 +18,7 @@ extension Camera {
                     camera: spec.name, startPts: job.window.startPts ?? 0, endPts: job.window.endPts ?? 0,
                     startTime: job.startTime, endTime: job.endTime, frames: frames,
                     topK: classifier.scorer.best(scores, stages.topK), latency: NoFramesWatchdog.monotonicSeconds() - job.arrivedAt,
-                    droppedWindows: mailbox.droppedCount)
+                    droppedWindows: mailbox.droppedCount, decode: job.keyframesOnly ? .keyframes : .all)
                 write([.window(window)] + tracker.observe(scores: scores, at: job.endTime).map(Event.lifecycle))
             } catch {
                 FileHandle.standardError.write(Data("vigil: \(spec.name): \(Camera.describe(error))\n".utf8))

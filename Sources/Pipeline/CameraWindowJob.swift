@@ -12,11 +12,15 @@ struct CameraWindowJob {
     /// Monotonic seconds when the window was complete (its last frame and that frame's sound; for `latency`).
     var arrivedAt: Double
 
-    init(_ due: FeatureStream.Window, arrivedAt: Double) {
+    /// Whether the decoder was decoding keyframes only when the window became due.
+    var keyframesOnly = false
+
+    init(_ due: FeatureStream.Window, arrivedAt: Double, keyframesOnly: Bool) {
         window = due.rgb
         audio = due.audio
         startTime = due.startTime
         endTime = due.endTime
         self.arrivedAt = arrivedAt
+        self.keyframesOnly = keyframesOnly
     }
 }

@@ -51,7 +51,11 @@ public final class Predictor {
 
     /// The result for one video: the `topK` best classes by sigmoid score, and every logit and score if asked.
     public func predict(_ record: FeatureRecord, topK: Int, allScores: Bool) throws -> Prediction {
-        let logits = try logits(record)
+        prediction(record, logits: try logits(record), topK: topK, allScores: allScores)
+    }
+
+    /// The result for `record` from its logits.
+    func prediction(_ record: FeatureRecord, logits: [Float], topK: Int, allScores: Bool) -> Prediction {
         let scores = Scorer.sigmoid(logits)
         return Prediction(
             video: record.id, model: modelType, topK: scorer.best(scores, topK),

@@ -19,11 +19,16 @@ public struct WindowEvent: Codable, Sendable, Equatable {
     public var latency: Double
     /// Windows of this camera dropped so far because the model was still busy.
     public var droppedWindows: Int
+    /// Which frames the decoder decoded when the window became due: every frame, or keyframes only (`--decode`).
+    public var decode: Decode?
+
+    /// The decoding behind a window's frames.
+    public enum Decode: String, Codable, Sendable { case all, keyframes }
 
     /// A classified window.
     public init(
         camera: String, startPts: Double, endPts: Double, startTime: Double, endTime: Double, frames: Int,
-        topK: [ClassScore], latency: Double, droppedWindows: Int
+        topK: [ClassScore], latency: Double, droppedWindows: Int, decode: Decode? = nil
     ) {
         self.camera = camera
         self.startPts = startPts
@@ -34,11 +39,12 @@ public struct WindowEvent: Codable, Sendable, Equatable {
         self.topK = topK
         self.latency = latency
         self.droppedWindows = droppedWindows
+        self.decode = decode
     }
 
     enum CodingKeys: String, CodingKey {
         case camera, startPts = "start_pts", endPts = "end_pts", startTime = "start_time", endTime = "end_time"
-        case frames, topK = "top_k", latency, droppedWindows = "dropped_windows"
+        case frames, topK = "top_k", latency, droppedWindows = "dropped_windows", decode
     }
 }
 

@@ -35,6 +35,23 @@ public final class Scorer: @unchecked Sendable {
         return (try model.logits(rgb: picked, audio: sound), rgbRows.count)
     }
 
+    /// Logits [K] of each video, in order, from one forward pass over all of them (each modality sampled as in
+    /// `logits(rgb:audio:)`; each video's logits equal its single-video pass within float rounding).
+    public func logits(batch rgb: [Tensor], audio: [Tensor]) throws -> [[Float]] {
+        guard !rgb.isEmpty else { return [] }
+        let batch: FeatureBatch
+        if let sampler {
+            batch = FeatureBatch(
+                rgb: rgb.map { $0.gatheringRows(sampler.indices(frameCount: $0.shape.first ?? 0)) },
+                audio: audio.map { $0.gatheringRows(sampler.indices(frameCount: $0.shape.first ?? 0)) })
+        } else {
+            batch = FeatureBatch(rgb: rgb, audio: audio)
+        }
+        let logits = try model.logits(batch)
+        let k = logits.shape.count > 1 ? logits.shape[1] : 0
+        return rgb.indices.map { Array(logits.scalars[$0 * k..<($0 + 1) * k]) }
+    }
+
     /// Sigmoid scores [K] of one video (see `logits`).
     public func scores(rgb: Tensor, audio: Tensor) throws -> (scores: [Float], frames: Int) {
         let (logits, frames) = try logits(rgb: rgb, audio: audio)
