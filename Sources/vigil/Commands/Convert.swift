@@ -24,11 +24,11 @@ struct Convert: ParsableCommand {
     func run() throws {
         try reportingFailures {
             var weights = try loadWeights(URL(fileURLWithPath: input))
-            switch weights.modelType {
-            case .attentionLSTM: _ = try AttentionLSTM(weights: weights.tensors)
-            case .attentionCluster: _ = try AttentionCluster(weights: weights.tensors)
-            case nil: throw ModelError.badInput("\(input): the weights are neither AttentionLSTM's nor AttentionCluster's")
+            guard let kind = ModelKind.of(tensors: weights.tensors, metadata: weights.metadata) else {
+                throw ModelError.badInput("\(input): the weights are neither AttentionLSTM's nor AttentionCluster's")
             }
+            _ = try kind.make(weights: weights.tensors)
+            weights.metadata[WeightFile.MetadataKey.modelType] = kind.rawValue
             if let labels { weights = try weights.withLabelNames(LabelMap.load(URL(fileURLWithPath: labels))) }
             try saveWeights(weights, to: URL(fileURLWithPath: output))
         }

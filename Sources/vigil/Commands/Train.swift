@@ -2,6 +2,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import Models
 import Pipeline
 import Training
 
