@@ -30,6 +30,7 @@ private func expectExact(_ path: String, _ indices: [Int], against reference: [V
 private func clip(_ name: String) throws -> String {
     switch name {
     case "h264-open-gop": try TestMedia.h264OpenGOP()
+    case "h264-open-gop-mp4": try TestMedia.h264OpenGOPMP4()
     case "h264-edit-list": try TestMedia.h264EditList()
     case "vp9": try TestMedia.vp9()
     case "mpeg4": try TestMedia.mpeg4()
@@ -38,7 +39,7 @@ private func clip(_ name: String) throws -> String {
     }
 }
 
-@Test(arguments: ["h264", "h264-open-gop", "h264-edit-list", "vp9", "mpeg4", "vfr"])
+@Test(arguments: ["h264", "h264-open-gop", "h264-open-gop-mp4", "h264-edit-list", "vp9", "mpeg4", "vfr"])
 func sampledFramesMatchAFullDecode(_ name: String) throws {
     let path = try clip(name)
     let reference = try fullDecode(path)
