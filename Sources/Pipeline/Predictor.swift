@@ -11,6 +11,8 @@ public final class Predictor {
     public let scorer: Scorer
     /// `attention_lstm` or `attention_cluster`.
     public let modelType: String
+    /// How many classes a result lists when the caller does not say (the config's `model.top_k`, else 5).
+    public internal(set) var defaultTopK = 5
     /// Feature widths the model reads, rgb first (what the extractors must produce).
     public var featureDims: [Int] { scorer.model.featureWidths }
 

@@ -1,8 +1,7 @@
 // `vigil convert`: PaddlePaddle .pdparams ⇄ Vigil .safetensors, checked by building the model on the way.
 import ArgumentParser
-import Formats
 import Foundation
-import Models
+import Pipeline
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,14 +22,8 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var weights = try loadWeights(URL(fileURLWithPath: input))
-            guard let kind = ModelKind.of(tensors: weights.tensors, metadata: weights.metadata) else {
-                throw ModelError.badInput("\(input): the weights are neither AttentionLSTM's nor AttentionCluster's")
-            }
-            _ = try kind.make(weights: weights.tensors)
-            weights.metadata[WeightFile.MetadataKey.modelType] = kind.rawValue
-            if let labels { weights = try weights.withLabelNames(LabelMap.load(URL(fileURLWithPath: labels))) }
-            try saveWeights(weights, to: URL(fileURLWithPath: output))
+            try WeightConversion.convert(
+                URL(fileURLWithPath: input), to: URL(fileURLWithPath: output), labels: labels.map(URL.init(fileURLWithPath:)))
         }
     }
 }
