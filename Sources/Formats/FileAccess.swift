@@ -17,6 +17,7 @@ struct MappedFile {
 
     /// Maps `url`; missing, unreadable or not a regular file → exit status 66.
     init(_ url: URL) throws {
+        try InputFile.requireLocal(url)
         let path = url.path
         let fd = try InputFile.open(path)
         defer { close(fd) }
@@ -54,6 +55,13 @@ public enum InputFile {
     /// The whole file at `url`, memory-mapped where possible; missing, unreadable or not a regular file → 66.
     public static func read(_ url: URL) throws -> Data {
         try MappedFile(url).data
+    }
+
+    /// Refuses a URL with a scheme (`weights: http://…/x.safetensors` in a pipeline file): it was read as the local
+    /// path `/x.safetensors`. Weights, labels and feature files are read only from local paths → exit status 64.
+    public static func requireLocal(_ url: URL) throws {
+        guard !url.isFileURL else { return }
+        throw FormatError(.usage, path: url.absoluteString, "is a URL; only a local path can be used here")
     }
 
     /// Opens `path` for reading. `O_NONBLOCK` makes opening a FIFO return at once (a blocking open waits for a
@@ -120,6 +128,7 @@ public enum OutputFile {
 
     /// Writes `data` to `url` by temporary and rename; failure → exit status 74.
     public static func write(_ data: Data, to url: URL) throws {
+        try InputFile.requireLocal(url)
         let path = url.path
         let folder = url.deletingLastPathComponent().path
         let name = url.lastPathComponent

@@ -126,6 +126,16 @@ private enum Op {
         }
     }
 
+    @Test func urlsAreRefusedWhereOnlyPathsWork() throws {
+        // `weights: http://host/x.safetensors` in a pipeline file was read as the local file /x.safetensors.
+        let url = try #require(URL(string: "http://127.0.0.1:1/etc/demo.safetensors"))
+        for error in [formatError { _ = try loadWeights(url) }, formatError { _ = try LabelMap.load(url) },
+                      formatError { _ = try readFeatureRecords(url) }, formatError { try OutputFile.write(Data(), to: url) }] {
+            #expect(error?.errorCode == 64)
+            #expect(error?.errorDescription == "http://127.0.0.1:1/etc/demo.safetensors: is a URL; only a local path can be used here")
+        }
+    }
+
     @Test func outputsReplaceAPlantedLinkAndKeepTheMode() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-out-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
