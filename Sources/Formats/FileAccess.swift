@@ -121,10 +121,24 @@ public enum InputFile {
 /// `O_CREAT|O_EXCL|O_NOFOLLOW` (a planted link or file at that name fails the run instead of being followed), written
 /// in full, given the replaced file's mode, then renamed over the target (`rename` replaces a planted symlink at the
 /// target itself; it never writes through it). A failed write removes its temporary; a run killed outright leaves
-/// one, which the next write into that folder removes (its PID is no longer alive).
+/// one, which the next write into that folder removes (its PID is no longer alive). A command that stops on a
+/// signal calls `removeTemporariesInProgress()` from its handler (a DispatchSource, not signal context) before exiting.
 public enum OutputFile {
     /// The suffix of every temporary Vigil writes.
     public static let temporarySuffix = ".vigil-tmp"
+
+    /// Temporaries being written right now.
+    nonisolated(unsafe) private static var inProgress = Set<String>()
+    private static let lock = NSLock()
+
+    /// Removes every temporary still being written (for a command ending on SIGTERM, SIGINT or SIGHUP); a write
+    /// still running then fails at its rename.
+    public static func removeTemporariesInProgress() {
+        lock.withLock {
+            for path in inProgress { unlink(path) }
+            inProgress.removeAll()
+        }
+    }
 
     /// Writes `data` to `url` by temporary and rename; failure → exit status 74.
     public static func write(_ data: Data, to url: URL) throws {
@@ -137,8 +151,12 @@ public enum OutputFile {
             ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))\(temporarySuffix)")
         let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(path, errno) }
+        lock.withLock { _ = inProgress.insert(temporary) }
         var done = false
-        defer { if !done { unlink(temporary) } }
+        defer {
+            lock.withLock { _ = inProgress.remove(temporary) }
+            if !done { unlink(temporary) }
+        }
         do {
             defer { close(fd) }
             var old = stat()
