@@ -1,5 +1,6 @@
 // `vigil frames INPUT --seg-num N`: the uniformly sampled frames as JSON Lines, optionally as PNG files too.
 import ArgumentParser
+import Formats
 import Foundation
 import Media
 import Pipeline
@@ -52,7 +53,8 @@ struct Frames: ParsableCommand {
                 var line = Line(frame, progress)
                 if let writer, let out {
                     line.png = (out as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.index))
-                    try writer.write(frame, to: line.png ?? "")
+                    let path = line.png ?? ""
+                    try OutputFile.write(try writer.encode(frame, for: path), to: URL(fileURLWithPath: path))
                 }
                 lines.append(line)
             }
