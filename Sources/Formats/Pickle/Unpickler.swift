@@ -46,6 +46,7 @@ extension PickleMachine {
             guard let array = box.array else { throw fail("a numpy array was never filled by BUILD") }
             return .array(array)
         case .dtype(let box): return .dtype(box.dtype)
+        case .global(.extension(let name)): return .string(name)  // e.g. torch.FloatStorage inside a persistent id
         case .global: throw fail("a bare global is not data")
         }
     }
