@@ -45,6 +45,7 @@ let package = Package(
 
         // MARK: Benchmarks (release builds, run by tools/bench_*.py against PaddlePaddle)
         .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
+        .executableTarget(name: "bench-efficientnet", dependencies: ["Features", "Tensor"], path: "Benchmarks/efficientnet"),
         .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
 
         // MARK: Tests (one per library module, plus the built binary)
