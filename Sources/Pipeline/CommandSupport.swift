@@ -9,10 +9,12 @@ import Stream
 import Tensor
 import Training
 
-/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec) and stdout's policy
-/// (a closed stdout is an error, exit 74, not a SIGPIPE death).
+/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec) and the output policy
+/// (a closed stdout is an error, exit 74, not a SIGPIPE death; a file-size limit, `ulimit -f`, is an EFBIG write
+/// error, exit 74 with the temporary removed by Formats' OutputFile, not a SIGXFSZ death).
 public enum Startup {
     public static func prepare() {
+        signal(SIGXFSZ, SIG_IGN)
         OpenBLASKernel.reexecWithBetterKernelIfNeeded()
         JSONLineWriter.ignoreBrokenPipes()
     }
@@ -104,6 +106,13 @@ extension Predictor {
             }
         }
         try flush()
+    }
+}
+
+extension ScoreTimeline {
+    /// Writes the drawing to `url` (through a temporary name, renamed when whole).
+    public func writeSVG(to url: URL) throws {
+        try OutputFile.write(Data(svg().utf8), to: url)
     }
 }
 

@@ -1,4 +1,5 @@
 // `vigil frames`: the uniformly sampled frames of a video, exactly, as JSON-ready lines and optionally PNG files.
+import Formats
 import Foundation
 import Media
 import Models
@@ -19,7 +20,8 @@ public enum FrameExport {
             var line = Line(frame, progress)
             if let writer, let out {
                 line.png = (out as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.index))
-                try writer.write(frame, to: line.png ?? "")
+                let path = line.png ?? ""
+                try OutputFile.write(try writer.encode(frame, for: path), to: URL(fileURLWithPath: path))
             }
             lines.append(line)
         }

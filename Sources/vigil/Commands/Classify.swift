@@ -46,17 +46,9 @@ struct Classify: ParsableCommand {
                 try StandardOutput.writeLine(result)
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
-                    try writeSVG(drawn.svg(), to: timeline)
+                    try drawn.writeSVG(to: URL(fileURLWithPath: timeline))
                 }
             }
-        }
-    }
-
-    private func writeSVG(_ svg: String, to path: String) throws {
-        do {
-            try svg.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw PipelineError.output(path: path, reason: error.localizedDescription)
         }
     }
 }
