@@ -81,7 +81,7 @@ extension Predictor {
         }
         let mode: UniformSampler.Mode? = sampling.map { $0 == "random" ? .random(seed: seed) : .center }
         try self.init(weights: url, config: pipeline, labels: labels, segments: segments, mode: mode)
-        defaultTopK = pipeline?.model.topK ?? 5
+        defaultTopK = pipeline?.model.topK ?? SettingDefaults.topK
     }
 
     /// Every video of the feature files `inputs`, in input order, `batchSize` per forward pass (batches span
