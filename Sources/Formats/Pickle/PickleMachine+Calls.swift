@@ -62,6 +62,9 @@ extension PickleMachine {
             return .value(.bytes(try latin1(text)))
         case .ndarray:
             throw fail("numpy.ndarray may only appear as an argument of _reconstruct")
+        case .extension(let name):
+            guard let pickleExtension else { throw fail("cannot call \(name)") }
+            return .value(try pickleExtension.call(name, try a.map { try value(of: $0, depth: 0) }))
         }
     }
 
@@ -120,7 +123,7 @@ extension PickleMachine {
             box.dtype.littleEndian = order != ">" || box.dtype.itemSize == 1
         case .dict:
             if case .value(.none) = state { return }
-            if case .dict(let extra) = state, extra.entries.isEmpty { return }
+            if case .dict(let extra) = state, extra.entries.isEmpty || pickleExtension != nil { return }  // torch's _metadata
             throw fail("a dict cannot take BUILD state")
         default:
             throw fail("BUILD on a \(target.typeName)")

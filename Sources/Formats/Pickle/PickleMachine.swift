@@ -48,6 +48,8 @@ struct PickleMachine {
     var dicts: [PickleDictBox] = []
     /// What the load may still materialise (PickleBudget); everything that copies or multiplies data charges it.
     var budget: PickleBudget
+    /// A format built on pickles (PyTorch checkpoints) that accepts a few more globals and persistent ids.
+    var pickleExtension: (any PickleExtension)?
     var path: String { reader.path }
 
     /// Empties every container the run made; the plain values already taken out are unaffected. Each box is
@@ -125,8 +127,9 @@ struct PickleMachine {
     }
 
     mutating func global(module: String, name: String) throws -> PickleNode {
+        if let pickleExtension, pickleExtension.accepts(module: module, name: name) { return .global(.extension("\(module).\(name)")) }
         guard let global = PickleGlobal(module: module, name: name) else {
-            throw fail("refuses to load the global \(module).\(name) (only numpy arrays and plain data are allowed)")
+            throw fail("refuses to load the global \(module).\(name) (only \(pickleExtension?.allowed ?? "numpy arrays and plain data") are allowed)")
         }
         return .global(global)
     }
@@ -233,6 +236,9 @@ struct PickleMachine {
                 guard let target = stack.last else { throw fail("BUILD on an empty stack") }
                 try build(target, state)
 
+            case 0x51 where pickleExtension != nil:  // BINPERSID, for an extension only
+                let pid = try pop("BINPERSID")
+                try push(.value(try pickleExtension!.persistentLoad(try value(of: pid, depth: 0))))
             case UInt8(ascii: "P"), 0x51: throw fail("persistent ids are not supported (offset \(at))")
             case 0x97, 0x98: throw fail("out-of-band buffers are not supported (offset \(at))")
             default:

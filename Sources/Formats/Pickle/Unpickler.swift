@@ -53,6 +53,7 @@ extension PickleMachine {
             try budget.charge(bytes: array.data.count)
             return .array(array)
         case .dtype(let box): return .dtype(box.dtype)
+        case .global(.extension(let name)): return .string(name)  // e.g. torch.FloatStorage inside a persistent id
         case .global: throw fail("a bare global is not data")
         }
     }
