@@ -211,8 +211,7 @@ struct TorchLayout {
         machine.pickleExtension = pickleExtension
         defer { machine.breakCycles() }
         let root = try machine.run()
-        var budget = machine.reader.remaining + machine.reader.offset + 1024
-        let value = try machine.value(of: root, depth: 0, budget: &budget)
+        let value = try machine.value(of: root, depth: 0)
         reader = machine.reader
         return value
     }
