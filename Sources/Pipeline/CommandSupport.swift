@@ -9,9 +9,10 @@ import Stream
 import Tensor
 import Training
 
-/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec) and the output policy
-/// (a closed stdout is an error, exit 74, not a SIGPIPE death; a file-size limit, `ulimit -f`, is an EFBIG write
-/// error, exit 74 with the temporary removed by Formats' OutputFile, not a SIGXFSZ death).
+/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec) and stdout's policy
+/// (a closed stdout is an error, exit 74, not a SIGPIPE death), and a file-size limit (ulimit -f) that must not kill
+/// vigil without a word: SIGXFSZ is ignored, the write fails with EFBIG and the command ends with its one line and
+/// exit 74, its temporary removed (Formats' OutputFile).
 public enum Startup {
     public static func prepare() {
         signal(SIGXFSZ, SIG_IGN)

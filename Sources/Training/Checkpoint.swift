@@ -94,8 +94,11 @@ public enum Checkpoint {
         return checkpoint.deletingLastPathComponent().appendingPathComponent("\(stem).optimizer.safetensors")
     }
 
-    /// Runs `write` on a temporary file beside `url`, then renames it into place.
+    /// Runs `write` on a temporary file beside `url`, then renames it into place. A `.safetensors` name is written
+    /// directly: Formats' OutputFile already writes by temporary and rename, keeping the replaced file's mode. Other
+    /// names still get safetensors bytes, through a `.safetensors` temporary that picks the format.
     private static func replacing(_ url: URL, _ write: (URL) throws -> Void) throws {
+        if url.pathExtension.lowercased() == "safetensors" { return try write(url) }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).safetensors")
         try write(temporary)
         guard rename(temporary.path, url.path) == 0 else {
