@@ -2,6 +2,7 @@
 import Features
 import Foundation
 import Media
+import Models
 import Tensor
 
 /// Decodes an input, samples its frames, and turns them and the audio into feature rows.
@@ -42,8 +43,14 @@ public final class FeatureExtraction {
         var rgb: [Float] = [], timestamps: [Double] = [], indices: [Int] = []
         var samples: [Float] = [], audioStart: Double?
         var damaged = 0
+        var pending: [VideoFrame] = []  // frames waiting for one batched extractor call
+        let flush = { [self] in
+            for row in try timed(&timings.rgb, { try rgbExtractor.extract(pending) }) { rgb += row }
+            pending.removeAll(keepingCapacity: true)
+        }
         let take = { [self] (frame: VideoFrame) throws in
-            rgb += try timed(&timings.rgb) { try rgbExtractor.extract(frame) }
+            pending.append(frame)
+            if pending.count == Self.framesPerExtractorCall { try flush() }
             timestamps.append(frame.pts.isFinite ? frame.pts : Double(timestamps.count) / max(self.frameRate, 1e-9))
             indices.append(frame.index)
         }
@@ -65,7 +72,8 @@ public final class FeatureExtraction {
         case .segments(let count, let mode):
             let before = timings.rgb
             let start = DispatchTime.now().uptimeNanoseconds
-            let report = try source.frames(sampledBy: UniformSampler(segments: count, mode: mode), size: sampling.frameSize) {
+            let picks = UniformSampler(segments: count, mode: mode).indices(frameCount: try source.videoFrameCount())
+            let report = try source.frames(at: picks, size: sampling.frameSize) {
                 frame, _ in
                 try take(frame)
                 progress?(Double(timestamps.count) / Double(count))
@@ -78,6 +86,7 @@ public final class FeatureExtraction {
                 audioStart = 0
             }
         }
+        try flush()
         guard !timestamps.isEmpty else { throw PipelineError.unusableInput(path: location, reason: "no video frames could be decoded") }
         let audio = try timed(&timings.audio) {
             try audioRows(samples, start: audioStart ?? 0, at: timestamps, hasAudio: hasAudio)
@@ -91,18 +100,19 @@ public final class FeatureExtraction {
             damagedFrames: damaged, timings: timings)
     }
 
+    /// Frames handed to the rgb extractor per call (a network extractor runs them as one batch).
+    static let framesPerExtractorCall = 8
+
     private var frameRate: Double { if case .perSecond(let fps) = sampling.rate { fps } else { 1 } }
 
-    /// One audio row per frame time t: the features of the second [t, t + 1) (the last full second when the audio
+    /// One audio row per frame time t, by `AudioSecond` (the second [t, t + 1), the last full second when the audio
     /// ends sooner); all zeros without an audio track. [T, Daudio]
     private func audioRows(_ samples: [Float], start: Double, at times: [Double], hasAudio: Bool) throws -> Tensor {
-        let d = audioExtractor.dimension, window = featureAudioSampleRate
+        let d = audioExtractor.dimension
         var rows = [Float](repeating: 0, count: times.count * d)
         guard hasAudio, !samples.isEmpty else { return Tensor(shape: [times.count, d], scalars: rows) }
         for (t, time) in times.enumerated() {
-            let first = Int(((time - start) * Double(featureAudioSampleRate)).rounded())
-            let begin = max(0, min(first, samples.count - window)), end = min(samples.count, begin + window)
-            let vector = try audioExtractor.extract(window: samples[begin..<end])
+            let vector = try AudioSecond.vector(at: time, samples: samples[...], start: start, extractor: audioExtractor)
             rows.replaceSubrange((t * d)..<((t + 1) * d), with: vector)
         }
         return Tensor(shape: [times.count, d], scalars: rows)

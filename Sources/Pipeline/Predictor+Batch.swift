@@ -3,29 +3,14 @@
 // Ragged lengths are packed, not padded, so each video's logits equal its own single-video pass within float rounding.
 import Formats
 import Models
-import Tensor
 
 extension Predictor {
     /// Logits [K] of each record, in order, from one forward pass over all of them.
     public func logits(batch records: [FeatureRecord]) throws -> [[Float]] {
-        guard !records.isEmpty else { return [] }
-        let logits: Tensor
-        switch model {
-        case .attentionLSTM(let lstm):
-            logits = try lstm.logits(FeatureBatch(rgb: records.map(\.rgb), audio: records.map(\.audio)))
-        case .attentionCluster(let cluster, let sampler):
-            var rgb: [Tensor] = [], audio: [Tensor] = []
-            for record in records {
-                guard record.rgb.rows > 0, record.audio.rows > 0 else {
-                    throw PipelineError.unusableInput(path: record.id, reason: "a video needs at least one rgb and one audio row")
-                }
-                rgb.append(Self.rows(record.rgb, sampler.indices(frameCount: record.rgb.rows)))
-                audio.append(Self.rows(record.audio, sampler.indices(frameCount: record.audio.rows)))
-            }
-            logits = try cluster.logits(FeatureBatch(rgb: rgb, audio: audio))
+        if scorer.sampler != nil, let empty = records.first(where: { $0.rgb.rows == 0 || $0.audio.rows == 0 }) {
+            throw PipelineError.unusableInput(path: empty.id, reason: "a video needs at least one rgb and one audio row")
         }
-        let k = logits.columns
-        return records.indices.map { Array(logits.scalars[$0 * k..<($0 + 1) * k]) }
+        return try scorer.logits(batch: records.map(\.rgb), audio: records.map(\.audio))
     }
 
     /// The result of each record, in order, passed to `emit`; a batch with an unusable video is run one video at a

@@ -2,11 +2,10 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import Training
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure weights on labelled feature files: one JSON document with hit_at_one, perr, gap, map, videos.",
+        abstract: "Measure weights on labelled feature files: one JSON line with hit_at_one, perr, gap, map, videos.",
         discussion: """
             Metrics follow the YouTube-8M starter code exactly (docs/training.md): GAP is global over every video's \
             top-k; mAP is the mean over all classes (a class without positives scores 0).
@@ -34,16 +33,10 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
-            let evaluator = try TrainingInputs.evaluator(
-                weights: URL(fileURLWithPath: weights), modelType: pipeline?.model.type?.rawValue,
-                segments: pipeline?.sampling.segNum, dropRate: pipeline?.model.dropRate)
-            let data = try FeatureDataset.load(inputs: inputs.map(URL.init(fileURLWithPath:)))
-            try data.validateLabels(classes: evaluator.model.classCount)
-            let (metrics, _) = try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            FileHandle.standardOutput.write(try encoder.encode(metrics) + Data("\n".utf8))
+            let metrics = try Evaluation.run(
+                weights: URL(fileURLWithPath: weights), config: config.map(URL.init(fileURLWithPath:)),
+                inputs: inputs.map(URL.init(fileURLWithPath:)), topK: topK, batchSize: batchSize, batchMean: batchMean)
+            try StandardOutput.writeLine(metrics)
         }
     }
 }

@@ -1,7 +1,7 @@
 // `vigil info INPUT`: one JSON document describing a media file or stream (keys in docs/media.md).
 import ArgumentParser
 import Foundation
-import Media
+import Pipeline
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,17 +13,7 @@ struct Info: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let source = try MediaSource(url: input)
-            try Info.writeJSONLine(source.info)
+            try StandardOutput.writeLine(try MediaInspection.info(input))
         }
-    }
-
-    /// Writes `value` as one line of JSON on stdout (the only thing vigil writes there).
-    static func writeJSONLine(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try encoder.encode(value)
-        line.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(line)
     }
 }
