@@ -19,7 +19,7 @@ declare -A allowed=(
     [Training]="Models Formats Tensor"
     [Stream]="Models Tensor Collections DequeModule OrderedCollections"
     [Pipeline]="Media Features Models Formats Stream Training Tensor Yams Logging"
-    [vigil]="Pipeline Media Features Models Formats Stream Training Tensor ArgumentParser Logging"
+    [vigil]="Pipeline ArgumentParser"
 )
 
 violations=0
