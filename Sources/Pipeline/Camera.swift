@@ -16,6 +16,8 @@ final class Camera: @unchecked Sendable {
     /// Windows waiting for the model: one slot; on a live input a newer window replaces a waiting one.
     let mailbox = Mailbox<CameraWindowJob>(capacity: 1)
     let classifier: WindowClassifier
+    /// Clips and snapshots of this camera's events (nil: clips off).
+    private(set) var clips: CameraClips?
     private let lock = NSLock()
     private let wake = NSCondition()
     private var currentAbort: MediaAbortHandle?
@@ -36,6 +38,9 @@ final class Camera: @unchecked Sendable {
         watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
         classifier = try stages.model.instance()
+        clips = try spec.settings.clips.map { settings in
+            try CameraClips(camera: spec.name, settings: settings) { [weak self] in self?.clipProblem($0) }
+        }
     }
 
     func start() {
@@ -112,6 +117,8 @@ final class Camera: @unchecked Sendable {
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
                 skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
+        clips?.connect(reader)
+        defer { clips?.disconnect() }
         var extractor = try stages.makeExtractor()
         var audio = CameraAudio(
             extractor: hasAudio ? try stages.makeAudioExtractor() : nil, dimension: classifier.audioDimension)
@@ -137,6 +144,7 @@ final class Camera: @unchecked Sendable {
             try window.append(TimedFeatures(pts: frame.pts, vector: vector))
             try audioWindow.append(TimedFeatures(pts: frame.pts, vector: try audio.vector(at: frame.pts)))
             let endTime = clock.epoch(pts: frame.pts)
+            clips?.mark(pts: frame.pts, epoch: endTime)
             guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
             let job = CameraWindowJob(
                 window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,

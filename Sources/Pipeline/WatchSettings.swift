@@ -18,6 +18,8 @@ public struct WatchSettings: Sendable, Equatable {
     public var rtspTransport = "tcp"
     /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
     public var skipNonReferenceFrames = true
+    /// Clips and snapshots of events (`--clips`, a camera's `clips:`); nil: off.
+    public var clips: ClipSettings?
 
     /// Defaults.
     public init() {}
@@ -43,7 +45,9 @@ public struct WatchSettings: Sendable, Equatable {
         guard ["tcp", "udp"].contains(rtspTransport) else {
             throw StreamError.badSetting("\(camera): transport must be tcp or udp, got \(rtspTransport)")
         }
-        return self
+        var checked = self
+        checked.clips = try clips?.validated(camera: camera)
+        return checked
     }
 }
 
