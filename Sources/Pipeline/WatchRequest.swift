@@ -24,6 +24,8 @@ public struct WatchRequest: Sendable {
     public var clipPre: Double?
     public var clipPost: Double?
     public var clipsMaxBytes: Int64?
+    /// `--decode`: auto, all or keyframes.
+    public var decoding: FrameDecoding?
 
     /// A request over `settings`.
     public init(settings: PipelineSettings) { self.settings = settings }
@@ -78,6 +80,7 @@ public struct WatchRequest: Sendable {
         watch.retrySeconds = retryInterval ?? watch.retrySeconds
         watch.noFramesTimeoutSeconds = noFramesTimeout ?? watch.noFramesTimeoutSeconds
         watch.rtspTransport = rtspTransport ?? camera.extra["transport"] ?? watch.rtspTransport
+        watch.decoding = decoding ?? watch.decoding
         return watch
     }
 

@@ -1,5 +1,6 @@
 // One camera's watch settings: sampling rate, window, stride, reconnect pacing; their relations checked in one place.
 import Foundation
+import Media
 import Stream
 
 /// How a camera is sampled, windowed, classified and reconnected. `validated()` checks every value and relation.
@@ -20,6 +21,9 @@ public struct WatchSettings: Sendable, Equatable {
     public var skipNonReferenceFrames = true
     /// Clips and snapshots of events (`--clips`, a camera's `clips:`); nil: off.
     public var clips: ClipSettings?
+    /// Which frames are decoded (`--decode`): `auto` decodes keyframes only on a network camera whose keyframe
+    /// interval fits the sampling interval, and every frame of a file.
+    public var decoding = FrameDecoding.auto
 
     /// Defaults.
     public init() {}

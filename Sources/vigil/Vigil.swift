@@ -1,5 +1,6 @@
 // The `vigil` root command: one subcommand per job, each a small type in Commands/.
 import ArgumentParser
+import Pipeline
 import Tensor
 
 @main
@@ -11,9 +12,11 @@ struct Vigil: ParsableCommand {
         subcommands: [Info.self, Frames.self, Extract.self, Predict.self, Convert.self, Classify.self, Train.self, Eval.self, Watch.self]
     )
 
-    /// Picks OpenBLAS's kernel (a one-time re-exec, before any argument is parsed), then runs the command.
+    /// Picks OpenBLAS's kernel (a one-time re-exec, before any argument is parsed), makes a closed stdout an error
+    /// (exit 74) rather than a SIGPIPE death, then runs the command.
     static func main() {
         OpenBLASKernel.reexecWithBetterKernelIfNeeded()
+        StandardOutput.prepare()
         main(nil)
     }
 }

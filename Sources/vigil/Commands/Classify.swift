@@ -43,7 +43,7 @@ struct Classify: ParsableCommand {
                 let progress = ProgressBar(name: input)
                 let (result, features) = try pipeline.run(input, progress: progress.update)
                 progress.finish()
-                try Info.writeJSONLine(result)
+                try StandardOutput.writeLine(result)
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
                     try writeSVG(drawn.svg(), to: timeline)

@@ -2,6 +2,8 @@
 import ArgumentParser
 import Foundation
 import Media
+import Pipeline
+import Models
 
 struct Frames: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +47,8 @@ struct Frames: ParsableCommand {
             let sampler = UniformSampler(segments: segNum, mode: mode == .center ? .center : .random(seed: seed))
             let writer = try out.map { directory in try Self.pngWriter(into: directory) }
             var lines: [Line] = []  // printed only once the run has succeeded: a failure leaves stdout empty
-            let report = try source.frames(sampledBy: sampler, size: size.flatMap(FrameSize.init)) { frame, progress in
+            let picks = sampler.indices(frameCount: try source.videoFrameCount())
+            let report = try source.frames(at: picks, size: size.flatMap(FrameSize.init)) { frame, progress in
                 var line = Line(frame, progress)
                 if let writer, let out {
                     line.png = (out as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.index))
@@ -54,7 +57,7 @@ struct Frames: ParsableCommand {
                 lines.append(line)
             }
             try Self.check(report, sampled: segNum, input)
-            for line in lines { try Info.writeJSONLine(line) }
+            for line in lines { try StandardOutput.writeLine(line) }
         }
     }
 

@@ -1,6 +1,7 @@
 // `vigil watch`: tail camera streams, classify rolling windows, print events as JSON Lines (docs/events.md).
 import ArgumentParser
 import Foundation
+import Media
 import Pipeline
 import Stream
 
@@ -52,6 +53,9 @@ struct Watch: ParsableCommand {
     @Option(name: .customLong("clips-max-bytes"), help: "Keep the clips folder under this many bytes, oldest deleted first.")
     var clipsMaxBytes: Int64?
 
+    @Option(help: "Frames decoded: auto (keyframes only on a network camera whose keyframe interval fits 1/fps), all, or keyframes.")
+    var decode: String = "auto"
+
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
@@ -60,6 +64,7 @@ struct Watch: ParsableCommand {
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }
+        guard FrameDecoding(rawValue: decode) != nil else { throw ValidationError("--decode must be auto, all or keyframes") }
     }
 
     func run() throws {
@@ -73,6 +78,7 @@ struct Watch: ParsableCommand {
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
             (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
             request.clipsMaxBytes = clipsMaxBytes
+            request.decoding = FrameDecoding(rawValue: decode)
             let (cameras, stages) = try request.plan()
             try WatchRunner(cameras: cameras, stages: stages, sink: EventWriter(writesWindows: windowEvents)).run()
         }
