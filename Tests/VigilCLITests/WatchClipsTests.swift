@@ -200,4 +200,45 @@ private func videoSeconds(_ path: String) throws -> Double {
         #expect(!leftovers.contains { $0.hasSuffix(".part") })
         _ = sender
     }
+
+    @Test func overlappingEventsOfOneCameraShareOneRecording() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.clip(seconds: 8)
+        let folder = fixture.folder.appendingPathComponent("clips")
+        let pipeline = fixture.folder.appendingPathComponent("watch.yaml")
+        // "maybe" scores about 0.5: with these thresholds it starts alongside "always".
+        try "watch: {events: {labels: {maybe: {on: 0.3, off: 0.2}}}}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let vigil = try ChildProcess(
+            vigilBinary.path, fixture.watchArguments([clip.path], ["--pipeline", pipeline.path, "--clips", folder.path]))
+        #expect(vigil.waitForExit(timeoutSeconds: 60) == 0)
+        let log = try WatchLog(vigil.lines)
+        try log.checkInvariants()
+        let starts = log.of(type: "start"), ends = log.of(type: "end")
+        #expect(Set(starts.compactMap { $0["label"]?.string }) == ["always", "maybe"])
+        #expect(Set(starts.compactMap { $0["snapshot"]?.string }).count == 2)  // a snapshot per event
+        let clips = Set(ends.compactMap { $0["clip"]?.string })
+        #expect(ends.count == 2 && clips.count == 1)  // one recording, named by both end lines
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.filter { $0.hasSuffix(".mp4") }.count == 1)
+        try checkPlayable(try #require(clips.first), audio: false, codec: "h264")
+    }
+
+    @Test func classifyWithClipsPrintsTheFileEventsWithTheirClips() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.clip(seconds: 8)
+        let folder = fixture.folder.appendingPathComponent("clips")
+        let vigil = try ChildProcess(
+            vigilBinary.path,
+            ["classify", clip.path, "--weights", fixture.weights.path, "--labels", fixture.labels.path, "--seg-num", "4",
+             "--clips", folder.path, "--clip-pre", "1", "--clip-post", "1"])
+        #expect(vigil.waitForExit(timeoutSeconds: 60) == 0)
+        let lines = try vigil.lines.map { try JSONValue.parse($0) }
+        #expect(lines.first?["top_k"] != nil)  // the input's classify line comes first
+        let log = try WatchLog(Array(vigil.lines.dropFirst()))
+        try log.checkInvariants()
+        #expect(log.events.allSatisfy { ["start", "update", "end"].contains($0["type"]?.string ?? "") })
+        let start = try #require(log.of(type: "start").first)
+        #expect(FileManager.default.fileExists(atPath: try #require(start["snapshot"]?.string)))
+        try checkPlayable(try #require(log.of(type: "end").first?["clip"]?.string), audio: false, codec: "h264")
+    }
 }
