@@ -15,7 +15,8 @@ import Stream
 /// one has ended it runs until the latest `end + post` among its events, then is finished. An event that starts
 /// before that joins it (its pre-roll is already in the file), so the same seconds are never written twice and
 /// every `end` line of those events names the same file (named after the first event). A lost connection finishes
-/// the recording at its last packet; events still open keep that path (the next connection is not appended).
+/// the recording at its last packet; events still open keep that path (the next connection is not appended), and
+/// start lines that come after the end (a file's last windows) join that recording or get one from the ring.
 final class CameraClips: @unchecked Sendable {
     let camera: String
     let settings: ClipSettings
@@ -26,6 +27,11 @@ final class CameraClips: @unchecked Sendable {
     /// A recent sampled frame's pts and epoch time on the current connection (epoch = pts + constant).
     private var mark: (pts: Double, epoch: Double)?
     private var recording: Recording?
+    /// False between the end of a connection and the next: the ring keeps the connection's last packets, for the
+    /// start lines still coming (a file's decode thread runs ahead of its classifier).
+    private var connected = false
+    /// The last recording finished (path and source pts of its first packet), which late start lines may join.
+    private var lastFinished: (path: String, startPTS: Double)?
     /// The clip each open event will end in.
     private var clipOfEvent: [String: String] = [:]
     /// Says why a clip or snapshot could not be written (a status line).
@@ -60,17 +66,18 @@ final class CameraClips: @unchecked Sendable {
             ring.reset()
             self.streams = streams
             mark = nil
+            connected = true
+            lastFinished = nil
         }
         reader.packetObserver = { [weak self] packet in self?.take(packet) }
     }
 
-    /// The connection ended (or failed): an open recording is finished at its last packet.
+    /// The connection ended (or failed): an open recording is finished at its last packet. The ring, the streams
+    /// and the clock stay until the next connection, for start lines that are still to come.
     func disconnect() {
         lock.withLock {
+            connected = false
             finishRecording()
-            ring.reset()
-            streams = nil
-            mark = nil
         }
     }
 
@@ -136,12 +143,18 @@ final class CameraClips: @unchecked Sendable {
         }
     }
 
-    /// Opens a recording from the keyframe at or before `from`, or joins the one running. Under the lock.
+    /// Opens a recording from the keyframe at or before `from`, or joins the one running. After the connection
+    /// ended, joins the recording finished then when it reaches back to `from`, else writes what the ring holds
+    /// and finishes at once. Under the lock.
     private func openRecording(for id: String, from: Double, base: String, _ streams: PacketStreams) {
         if var current = recording {
             current.openEvents.insert(id)
             recording = current
             clipOfEvent[id] = current.recorder.path
+            return
+        }
+        if !connected, let last = lastFinished, last.startPTS <= max(from, ring.packets.first?.pts ?? from) {
+            clipOfEvent[id] = last.path
             return
         }
         let recorder: ClipRecorder
@@ -154,6 +167,7 @@ final class CameraClips: @unchecked Sendable {
         }
         recording = Recording(recorder: recorder, openEvents: [id])
         clipOfEvent[id] = recorder.path
+        if !connected { finishRecording() }
     }
 
     /// Finishes the recording (index written, renamed) and keeps the folder under its limit. Under the lock.
@@ -162,6 +176,7 @@ final class CameraClips: @unchecked Sendable {
         recording = nil
         do {
             if let path = try current.recorder.finish() {
+                lastFinished = current.recorder.startPTS.map { (path, $0) }
                 folder.enforceLimit(keeping: path)
                 return
             }

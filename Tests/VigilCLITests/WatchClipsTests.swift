@@ -218,6 +218,7 @@ private func videoSeconds(_ path: String) throws -> Double {
         #expect(Set(starts.compactMap { $0["snapshot"]?.string }).count == 2)  // a snapshot per event
         let clips = Set(ends.compactMap { $0["clip"]?.string })
         #expect(ends.count == 2 && clips.count == 1)  // one recording, named by both end lines
+        #expect(ends.allSatisfy { $0["clip"] != nil } && starts.allSatisfy { $0["snapshot"] != nil })
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(files.filter { $0.hasSuffix(".mp4") }.count == 1)
         try checkPlayable(try #require(clips.first), audio: false, codec: "h264")
@@ -237,6 +238,9 @@ private func videoSeconds(_ path: String) throws -> Double {
         let log = try WatchLog(Array(vigil.lines.dropFirst()))
         try log.checkInvariants()
         #expect(log.events.allSatisfy { ["start", "update", "end"].contains($0["type"]?.string ?? "") })
+        // Every event gets its files, also those whose start line comes after the decoder reached the end.
+        #expect(log.of(type: "start").allSatisfy { $0["snapshot"] != nil })
+        #expect(log.of(type: "end").allSatisfy { $0["clip"] != nil })
         let start = try #require(log.of(type: "start").first)
         #expect(FileManager.default.fileExists(atPath: try #require(start["snapshot"]?.string)))
         try checkPlayable(try #require(log.of(type: "end").first?["clip"]?.string), audio: false, codec: "h264")
