@@ -13,13 +13,13 @@ system="Foundation FoundationEssentials Dispatch Glibc Musl Darwin Synchronizati
 declare -A allowed=(
     [Tensor]="COpenBLAS"
     [Media]="CFFmpeg"
-    [Features]="Media Tensor"
+    [Features]="Media Models Formats Tensor"
     [Models]="Tensor"
     [Formats]="Tensor SwiftProtobuf"
     [Training]="Models Formats Tensor"
     [Stream]="Models Tensor Collections DequeModule OrderedCollections"
     [Pipeline]="Media Features Models Formats Stream Training Tensor Yams Logging"
-    [vigil]="Pipeline Media Features Models Formats Stream Training Tensor ArgumentParser Logging"
+    [vigil]="Pipeline ArgumentParser"
 )
 
 violations=0

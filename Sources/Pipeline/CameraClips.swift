@@ -50,7 +50,6 @@ final class CameraClips: @unchecked Sendable {
         self.problem = problem
         folder = try ClipFolder.named(settings.directory, maxBytes: settings.maxBytes)
         ring = PacketRing(seconds: settings.preSeconds + settings.startDelaySeconds, maxBytes: settings.ringMaxBytes)
-        signal(SIGXFSZ, SIG_IGN)  // a file-size limit (ulimit -f) makes writes fail with EFBIG instead of killing vigil
     }
 
     /// Packets the ring dropped because its byte bound bit.

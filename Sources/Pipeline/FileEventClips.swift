@@ -10,7 +10,7 @@ public enum FileEventClips {
     /// Watches `file` with `settings` (model, sampling, extractors; window and events from the pipeline's `watch:`)
     /// and clips into `clips.directory`; the lifecycle lines go to `sink` (stdout by default).
     public static func run(_ file: String, settings: PipelineSettings, clips: ClipSettings,
-                           sink: any EventSink = EventWriter(writesWindows: false)) throws {
+                           sink: any EventSink = WatchRequest.standardOutputSink(writesWindows: false)) throws {
         var request = WatchRequest(settings: settings)
         request.urls = [file]
         request.clipsDirectory = clips.directory

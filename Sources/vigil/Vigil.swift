@@ -1,7 +1,6 @@
 // The `vigil` root command: one subcommand per job, each a small type in Commands/.
 import ArgumentParser
 import Pipeline
-import Tensor
 
 @main
 struct Vigil: ParsableCommand {
@@ -15,8 +14,7 @@ struct Vigil: ParsableCommand {
     /// Picks OpenBLAS's kernel (a one-time re-exec, before any argument is parsed), makes a closed stdout an error
     /// (exit 74) rather than a SIGPIPE death, then runs the command.
     static func main() {
-        OpenBLASKernel.reexecWithBetterKernelIfNeeded()
-        StandardOutput.prepare()
+        Startup.prepare()
         main(nil)
     }
 }

@@ -1,5 +1,6 @@
 // `vigil classify INPUT...`: decode → sample → extract → model → one JSON line per input.
 import ArgumentParser
+import Formats
 import Foundation
 import Pipeline
 
@@ -67,10 +68,6 @@ struct Classify: ParsableCommand {
     }
 
     private func writeSVG(_ svg: String, to path: String) throws {
-        do {
-            try svg.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw PipelineError.output(path: path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
     }
 }
