@@ -1,6 +1,5 @@
 // `vigil classify INPUT...`: decode → sample → extract → model → one JSON line per input.
 import ArgumentParser
-import Formats
 import Foundation
 import Pipeline
 
@@ -56,7 +55,7 @@ struct Classify: ParsableCommand {
                 try StandardOutput.writeLine(result)
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
-                    try writeSVG(drawn.svg(), to: timeline)
+                    try drawn.writeSVG(to: timeline)
                 }
                 if let clips {
                     var clipSettings = ClipSettings(directory: clips)
@@ -65,9 +64,5 @@ struct Classify: ParsableCommand {
                 }
             }
         }
-    }
-
-    private func writeSVG(_ svg: String, to path: String) throws {
-        try OutputFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
     }
 }
