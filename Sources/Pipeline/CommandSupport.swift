@@ -110,6 +110,13 @@ extension Predictor {
     }
 }
 
+extension ScoreTimeline {
+    /// Writes the drawing to `url` (through a temporary name, renamed when whole).
+    public func writeSVG(to url: URL) throws {
+        try OutputFile.write(Data(svg().utf8), to: url)
+    }
+}
+
 extension PipelineSettings {
     /// Sets the frame size from `WxH` text; false (nothing set) when it is not one.
     @discardableResult public mutating func setFrameSize(_ text: String) -> Bool {

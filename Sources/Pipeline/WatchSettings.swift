@@ -19,6 +19,8 @@ public struct WatchSettings: Sendable, Equatable {
     public var rtspTransport = "tcp"
     /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
     public var skipNonReferenceFrames = true
+    /// Clips and snapshots of events (`--clips`, a camera's `clips:`); nil: off.
+    public var clips: ClipSettings?
     /// Which frames are decoded (`--decode`): `auto` decodes keyframes only on a network camera whose keyframe
     /// interval fits the sampling interval, and every frame of a file.
     public var decoding = FrameDecoding.auto
@@ -47,7 +49,9 @@ public struct WatchSettings: Sendable, Equatable {
         guard ["tcp", "udp"].contains(rtspTransport) else {
             throw StreamError.badSetting("\(camera): transport must be tcp or udp, got \(rtspTransport)")
         }
-        return self
+        var checked = self
+        checked.clips = try clips?.validated(camera: camera)
+        return checked
     }
 }
 
