@@ -41,6 +41,8 @@ public final class AttentionLSTM: FeatureClassifier {
     let fcLogit: LinearParameters  // [F2, K]
     private var dropout = Dropout(convention: .upscaleInTrain, rate: 0.5)
     private let workspace = AttentionLSTMWorkspace()
+    /// Whether the two branches run concurrently: the process's start-up policy when the model was built.
+    var concurrentBranches = BranchParallelism.isConcurrent
 
     /// Paddle's state-dict keys, in `parameters` order, with the alias Paddle also saves for LSTM tensors (spec §2.5).
     public static func paddleKeys() -> [(key: String, alias: String?)] {
@@ -124,7 +126,7 @@ public final class AttentionLSTM: FeatureClassifier {
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)
-        forEachBranch(branches.count) { i in  // fc_feature + tanh → BiLSTM, the two modalities concurrently
+        forEachBranch(branches.count, concurrently: concurrentBranches) { i in  // fc_feature + tanh → BiLSTM, the two modalities concurrently
             let (branch, bw) = (branches[i], ws.branches[i])
             let n = bw.seqs.total
             Linear.forward(y: bw.e.pointer, x: bw.x.pointer, weight: branch.feature.weight, bias: branch.feature.bias, rows: n)
@@ -178,7 +180,7 @@ public final class AttentionLSTM: FeatureClassifier {
             dropout.backward(dx: bw.dh.pointer, dy: bw.dd.pointer, mask: bw.mask.pointer, count: n * w)
             column += w
         }
-        forEachBranch(branches.count) { i in  // BiLSTM → tanh → fc_feature, the two modalities concurrently
+        forEachBranch(branches.count, concurrently: concurrentBranches) { i in  // BiLSTM → tanh → fc_feature, the two modalities concurrently
             let (branch, bw) = (branches[i], ws.branches[i])
             let (n, e) = (bw.seqs.total, sizes.embeddingSizes[i])
             bw.de.zero(n * e)

@@ -9,26 +9,50 @@ import Stream
 import Tensor
 import Training
 
-/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec) and stdout's policy
-/// (a closed stdout is an error, exit 74, not a SIGPIPE death), and a file-size limit (ulimit -f) that must not kill
-/// vigil without a word: SIGXFSZ is ignored, the write fails with EFBIG and the command ends with its one line and
-/// exit 74, its temporary removed (Formats' OutputFile).
+/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec), the default compute
+/// policy, stdout's policy (a closed stdout is an error, exit 74, not a SIGPIPE death), and a file-size limit
+/// (ulimit -f) that must not kill vigil without a word: SIGXFSZ is ignored, the write fails with EFBIG and the
+/// command ends with its one line and exit 74, its temporary removed (Formats' OutputFile).
 public enum Startup {
     public static func prepare() {
         signal(SIGXFSZ, SIG_IGN)
         OpenBLASKernel.reexecWithBetterKernelIfNeeded()
+        ComputePolicy.apply(ComputePolicy.decide(threads: nil, cores: OpenBLASKernel.threads))
         JSONLineWriter.ignoreBrokenPipes()
     }
 }
 
-/// The process's compute policy, set once when a command starts (never inside a forward pass): OpenBLAS's thread
-/// count (`--threads`; default OpenBLAS's own choice), logged on stderr with `verbose`.
-public enum ComputePolicy {
+/// The process's compute policy: OpenBLAS's thread count and whether AttentionLSTM runs its two branches (rgb,
+/// audio) concurrently. Decided at start-up, before any model runs, and never switched inside a forward pass
+/// (OpenBLAS's thread count is process-wide). Vigil's own threads (the two branches, one pair per camera) are its
+/// parallelism by default, with OpenBLAS single-threaded on each caller's thread; `--threads N` hands the cores to
+/// OpenBLAS instead and runs the branches one after the other.
+public struct ComputePolicy: Equatable, Sendable {
+    /// OpenBLAS's threads per call.
+    public let blasThreads: Int
+    /// Whether AttentionLSTM's branches run on two threads at once.
+    public let concurrentBranches: Bool
+
+    /// The policy for an explicit `threads` request (nil: none) on a process OpenBLAS gave `cores` threads by
+    /// default (its core count, or OPENBLAS_NUM_THREADS).
+    public static func decide(threads: Int?, cores: Int) -> ComputePolicy {
+        if let threads { return ComputePolicy(blasThreads: max(1, threads), concurrentBranches: false) }
+        return ComputePolicy(blasThreads: 1, concurrentBranches: cores >= 2)
+    }
+
+    /// Makes `policy` the process's: call only at start-up, before any model runs.
+    public static func apply(_ policy: ComputePolicy) {
+        OpenBLASKernel.setThreads(policy.blasThreads)
+        BranchParallelism.configure(concurrent: policy.concurrentBranches)
+    }
+
+    /// A command's start: `--threads` (nil: the start-up default stays), logged on stderr with `verbose`.
     public static func configure(threads: Int?, verbose: Bool) {
-        if let threads { OpenBLASKernel.setThreads(threads) }
+        if let threads { apply(decide(threads: threads, cores: threads)) }
         var logger = Logger(label: "vigil", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = verbose ? .debug : .warning
-        logger.debug("OpenBLAS kernel \(OpenBLASKernel.coreName), \(OpenBLASKernel.threads) thread(s)")
+        let branches = BranchParallelism.isConcurrent ? "concurrent" : "sequential"
+        logger.debug("OpenBLAS kernel \(OpenBLASKernel.coreName), \(OpenBLASKernel.threads) thread(s), \(branches) branches")
     }
 }
 

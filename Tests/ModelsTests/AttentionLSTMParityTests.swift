@@ -32,8 +32,9 @@ import Testing
         }
     }
 
-    @Test func batchedLogitsMatchPaddle() throws {
+    @Test(arguments: [false, true]) func batchedLogitsMatchPaddle(concurrentBranches: Bool) throws {
         let model = try AttentionLSTM(weights: fixture.weights)
+        model.concurrentBranches = concurrentBranches
         let logits = try model.logits(fixture.batch)
         let expected = fixture.tensor("logits")
         #expect(logits.shape == expected.shape)
@@ -41,11 +42,22 @@ import Testing
         #expect(worst.value <= 1e-4, "element \(worst.index): vigil \(logits.scalars[worst.index]) paddle \(expected.scalars[worst.index])")
     }
 
-    @Test func lossAndGradientsMatchPaddle() throws {
+    @Test(arguments: [false, true]) func lossAndGradientsMatchPaddle(concurrentBranches: Bool) throws {
         let model = try AttentionLSTM(weights: fixture.weights)
+        model.concurrentBranches = concurrentBranches
         model.dropoutRate = 0
         expectLossAndGradientsMatch(model, fixture)
     }
+}
+
+@Test func concurrentBranchesGiveTheSameLogitsBitForBit() throws {
+    // The start-up policy only chooses where the branches run; their arithmetic is the same.
+    let fixture = try ParityFixture("attention_lstm")
+    let sequential = try AttentionLSTM(weights: fixture.weights)
+    sequential.concurrentBranches = false
+    let concurrent = try AttentionLSTM(weights: fixture.weights)
+    concurrent.concurrentBranches = true
+    #expect(try sequential.logits(fixture.batch).scalars == concurrent.logits(fixture.batch).scalars)
 }
 
 @Test func oneModelInstanceGivesTheSameLogitsAcrossChangingBatchShapes() throws {
