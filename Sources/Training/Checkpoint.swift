@@ -1,8 +1,8 @@
 // Checkpoint: trained weights as a Vigil safetensors file (Formats' writer and metadata keys) plus what training
 // needs to resume: completed epochs, the best validation Hit@1 and AttentionCluster's seg_num.
+import Formats
 import Foundation
 import Models
-import Formats
 import Tensor
 
 /// What a Vigil checkpoint records beside the tensors (safetensors `__metadata__`).

@@ -1,8 +1,8 @@
 // TrainingInputs: builds what `vigil train` and `vigil eval` run from files — label names, a fresh or resumed
 // model with its trainer and session, an evaluator for saved weights.
-import Models
-import Foundation
 import Formats
+import Foundation
+import Models
 import Tensor
 
 /// Turns paths and settings into ready training sessions and evaluators.

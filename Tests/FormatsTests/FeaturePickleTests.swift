@@ -1,7 +1,7 @@
 // Tests of PaddleVideo feature pickles: shards and per-video files from Python 2/3 writers, numpy 1.x/2.x paths.
 import Foundation
-import Testing
 import Tensor
+import Testing
 @testable import Formats
 
 @Suite struct FeaturePickleTests {

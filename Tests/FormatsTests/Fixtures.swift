@@ -1,6 +1,6 @@
 // Fixtures: paths of the committed files tools/make_format_fixtures.py made, and the values it recorded.
-import Foundation
 import Formats
+import Foundation
 import Tensor
 
 enum Fixtures {

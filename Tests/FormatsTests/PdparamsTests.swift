@@ -1,7 +1,7 @@
 // Tests of .pdparams reading (paddle.save / fluid.save / split / save_combine) and writing, against Paddle's files.
 import Foundation
-import Testing
 import Tensor
+import Testing
 @testable import Formats
 
 @Suite struct PdparamsTests {

@@ -1,7 +1,7 @@
 // Tests of safetensors reading/writing, metadata, dtype conversion, and the headers it must refuse.
 import Foundation
-import Testing
 import Tensor
+import Testing
 @testable import Formats
 
 @Suite struct SafetensorsTests {

@@ -1,7 +1,7 @@
 // Tests of YouTube-8M frame-level TFRecords: records written with Python's protobuf, CRC checks, Vigil's writer.
 import Foundation
-import Testing
 import Tensor
+import Testing
 @testable import Formats
 
 @Suite struct TFRecordTests {

@@ -1,8 +1,8 @@
 // Reads the fixtures tools/make_parity_fixtures.py writes: manifest.json (shapes, offsets) + tensors.bin (float32 LE).
 import Foundation
-import Testing
 import Models
 import Tensor
+import Testing
 
 /// One fixture directory made by PaddlePaddle.
 struct ParityFixture {

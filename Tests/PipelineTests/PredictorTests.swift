@@ -1,7 +1,7 @@
 // Predictor: weights + optional config + feature files → per-video results (what `vigil predict` prints).
 import Formats
-import Media
 import Foundation
+import Media
 import Models
 import Pipeline
 import Tensor

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// Applies an in-place kernel to `inputs` and expects every element within `tolerance` of the scalar reference.
 private func expectKernel(

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 @Test func gemmMultipliesRowMajorMatrices() {
     // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]

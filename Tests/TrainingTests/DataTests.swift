@@ -1,6 +1,6 @@
 // Data lists, segment sampling and settings resolution.
-import Models
 import Foundation
+import Models
 import Testing
 import Training
 

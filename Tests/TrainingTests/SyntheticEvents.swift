@@ -1,8 +1,8 @@
 // SyntheticEvents: a feature dataset whose class is which short "event" appears somewhere among noise frames.
 // The event covers 4 of 24 frames at a random position, so averaging over time dilutes it six-fold while an
 // attention that finds the event sees it whole.
-import Models
 import Formats
+import Models
 import Tensor
 import Training
 
