@@ -1,17 +1,35 @@
 // swift-tools-version:6.0
-// Fuzz: libFuzzer harnesses for the Formats parsers. Separate from the main package so that nothing there depends on
-// fuzzing. Sources/{COpenBLAS,Tensor,Formats} are symlinks to the real modules. Run with ./run.sh.
+// Fuzz: libFuzzer harnesses for every parser that reads outside input, in one executable (FuzzTargets): Formats'
+// parsers and the pipeline YAML loader and exec plug-in host's reply parser. Separate from the main package so
+// that nothing there depends on fuzzing. Sources/* are symlinks to the real modules, with the main package's
+// dependencies. Run with ./run.sh.
 import PackageDescription
 
 let package = Package(
     name: "VigilFuzz",
-    dependencies: [.package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0")],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
     targets: [
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat"),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        .target(name: "Features", dependencies: ["Media", "Models", "Formats", "Tensor"]),
+        .target(name: "Models", dependencies: ["Tensor"]),
         .target(name: "Formats", dependencies: ["Tensor", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Proto/youtube8m_example.proto"]),
-        .executableTarget(name: "FuzzTargets", dependencies: ["Formats"], path: "Harnesses",
+        .target(name: "Training", dependencies: ["Models", "Formats", "Tensor"]),
+        .target(name: "Stream", dependencies: ["Models", "Tensor", .product(name: "Collections", package: "swift-collections")]),
+        .target(name: "Pipeline", dependencies: [
+            "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "FuzzTargets", dependencies: ["Formats", "Features", "Pipeline"], path: "Harnesses",
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
     ]
 )

@@ -2,7 +2,7 @@
 
 /// The parsers of an exec plug-in's replies (docs/extractors.md), pure functions of the bytes the plug-in wrote.
 /// `ExecExtractor` reads exactly the sizes these name and hands the bytes over; the fuzz harness
-/// (Fuzz/Pipeline, target `exec-reply`) calls the same functions on arbitrary bytes.
+/// (Fuzz/, target `exec-reply`) calls the same functions on arbitrary bytes.
 ///
 /// A plug-in writes a 12-byte answer to the hello (magic `VGLX`, version, dimension), then per item a 4-byte count
 /// and that many float32 values; every integer and float is little-endian.

@@ -1,4 +1,4 @@
-// Plug-in answers the exec-reply fuzz target (Fuzz/Pipeline) found, each kept as a test.
+// Plug-in answers the exec-reply fuzz target (Fuzz/run.sh exec-reply) found, each kept as a test.
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-// Inputs the pipeline YAML fuzz target (Fuzz/Pipeline) found, each kept as a test: they must end in a
+// Inputs the pipeline YAML fuzz target (Fuzz/run.sh yaml) found, each kept as a test: they must end in a
 // PipelineError, never a trap.
 import Foundation
 import Testing

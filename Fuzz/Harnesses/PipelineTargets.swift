@@ -1,12 +1,12 @@
-// PipelineFuzzTargets: libFuzzer entries for the pipeline YAML loader and the exec plug-in host's reply parser (in
-// process, and through a real child process); the FUZZ_TARGET environment variable picks which one a binary runs. Every input must end in a value or the module's
+// The pipeline's fuzz targets: the YAML loader and the exec plug-in host's reply parser (in process, and through a
+// real child process); FuzzTargets.swift picks one by FUZZ_TARGET. Every input must end in a value or the module's
 // error; a trap, a sanitizer report, an out-of-memory or a hang is a finding.
 import Features
 import Foundation
 import Pipeline
 
-/// Runs `data` through the parser named `target`.
-func fuzzOne(_ target: String, _ data: Data) {
+/// Runs `data` through the pipeline parser named `target`; false when no pipeline target has that name.
+func fuzzPipeline(_ target: String, _ data: Data) -> Bool {
     switch target {
     case "yaml":
         let text = String(decoding: data, as: UTF8.self)
@@ -16,8 +16,9 @@ func fuzzOne(_ target: String, _ data: Data) {
     case "exec-child":
         fuzzExecChild(data)
     default:
-        fatalError("unknown FUZZ_TARGET \(target)")
+        return false
     }
+    return true
 }
 
 /// Byte 0 picks the dimension Vigil asks for (even: the plug-in chooses, odd: 4); the rest is what a plug-in writes
@@ -57,28 +58,4 @@ func fuzzExecChild(_ data: Data) {
                                              dimension: selector & 1 == 0 ? 0 : 4, timeout: 0.5, startupTimeout: 0.5)
     else { return }
     _ = try? extractor.extract(rgb: [UInt8](repeating: 0x0A, count: 60), width: 10, height: 2, pts: 0)
-}
-
-let selectedTarget = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? "yaml"
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
-    fuzzOne(selectedTarget, data)
-    return 0
-}
-
-public typealias Arguments = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-
-/// libFuzzer's driver (in the runtime `-sanitize=fuzzer` links).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<Arguments?>,
-               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
-/// SwiftPM links an executable's entry point as `<module>_main`; hand control to libFuzzer's driver.
-@_cdecl("PipelineFuzzTargets_main")
-public func pipelineFuzzTargetsMain(_ argc: CInt, _ argv: Arguments?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runDriver(&count, &arguments, fuzzerTestOneInput)
 }
