@@ -2,6 +2,7 @@
 import Features
 import Foundation
 import Media
+import Models
 import Stream
 
 /// What `vigil watch` was asked. Model, labels, top-k, extractors and frame size come from `settings` (the same
@@ -73,10 +74,10 @@ public struct WatchRequest: Sendable {
     /// Flags over the camera's entry over the pipeline over the defaults.
     private func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
         var watch = WatchSettings()
-        watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? 1
-        let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? 100
+        watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? SettingDefaults.framesPerSecond
+        let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? ModelKind.defaultSegNum
         watch.windowSeconds = window ?? camera.window ?? config.watch.window ?? Double(picks) / watch.framesPerSecond
-        watch.strideSeconds = stride ?? camera.stride ?? config.watch.stride ?? 2
+        watch.strideSeconds = stride ?? camera.stride ?? config.watch.stride ?? SettingDefaults.strideSeconds
         watch.retrySeconds = retryInterval ?? watch.retrySeconds
         watch.noFramesTimeoutSeconds = noFramesTimeout ?? watch.noFramesTimeoutSeconds
         watch.rtspTransport = rtspTransport ?? camera.extra["transport"] ?? watch.rtspTransport

@@ -12,9 +12,9 @@ public struct WatchSettings: Sendable, Equatable {
     /// Seconds of stream time between classifications (`--stride`).
     public var strideSeconds: Double = 2
     /// First delay before reconnecting (`--retry-interval`); doubles per failure up to 6×.
-    public var retrySeconds: Double = 10
+    public var retrySeconds = SettingDefaults.retrySeconds
     /// Seconds without a decoded frame before a connection counts as stalled (`--no-frames-timeout`).
-    public var noFramesTimeoutSeconds: Double = 20
+    public var noFramesTimeoutSeconds = SettingDefaults.noFramesTimeoutSeconds
     /// RTSP transport: "tcp" or "udp".
     public var rtspTransport = "tcp"
     /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
