@@ -19,6 +19,8 @@ let package = Package(
         // MARK: C libraries (the only places C types live)
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Stages (data flows down this list, never back up)
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
@@ -36,9 +38,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .target(name: "Sinks", dependencies: ["Stream", "CMosquitto", "CCurl"]),
+
         // MARK: Program
         .executableTarget(name: "vigil", dependencies: [
-            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor", "Sinks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +60,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
-        .testTarget(name: "VigilCLITests", dependencies: []),
+        .testTarget(name: "VigilCLITests", dependencies: ["Sinks", "Stream"]),
     ]
 )

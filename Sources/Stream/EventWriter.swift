@@ -5,7 +5,7 @@ import Foundation
 /// each line goes out in a single unbuffered write, so a reader sees it as soon as it is printed. The first sink.
 public final class EventWriter: EventSink, @unchecked Sendable {
     private let descriptor: Int32
-    private let encoder = JSONEncoder()
+    private let encoder = JSONEncoder.eventLines()
     private let lock = NSLock()
     /// When false, `window` events are not written (lifecycle and status events always are).
     public let writesWindows: Bool
@@ -14,7 +14,6 @@ public final class EventWriter: EventSink, @unchecked Sendable {
     public init(descriptor: Int32 = 1, writesWindows: Bool = true) {
         self.descriptor = descriptor
         self.writesWindows = writesWindows
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // the same line for the same event
     }
 
     public var name: String { "stdout" }
@@ -55,5 +54,14 @@ public final class EventWriter: EventSink, @unchecked Sendable {
         }
         if failure != 0 { throw .write(String(cString: strerror(failure))) }
         delivered += 1
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder of event lines: sorted keys, slashes unescaped, so an event gives the same line in every sink.
+    public static func eventLines() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }

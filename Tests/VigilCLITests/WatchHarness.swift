@@ -10,9 +10,12 @@ final class ChildProcess: @unchecked Sendable {
     private let output = LineCollector()
 
     /// Starts `executable` with `arguments`; its stdout lines are collected, its stderr goes to `stderrFile`.
-    init(_ executable: String, _ arguments: [String], stderrFile: URL? = nil) throws {
+    init(_ executable: String, _ arguments: [String], stderrFile: URL? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardInput = FileHandle.nullDevice

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Sinks
 import Stream
 
 struct Watch: ParsableCommand {
@@ -18,6 +19,7 @@ struct Watch: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var extractors: ExtractorOptions
+    @OptionGroup var sinks: EventSinkOptions
 
     @Option(name: .customLong("seg-num"), help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
     var segNum: Int?
@@ -56,11 +58,16 @@ struct Watch: ParsableCommand {
             model.apply(to: &settings)
             extractors.apply(to: &settings)
             var request = WatchRequest(settings: settings)
-            request.urls = urls
+            request.urls = sinks.cameraURLs(urls)
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
+            let plan = try sinks.plan(pipelineEvents: settings.config.events)
             let (cameras, stages) = try request.plan()
-            try WatchRunner(cameras: cameras, stages: stages, sink: EventWriter(writesWindows: windowEvents)).run()
+            let outputs = try plan.make(
+                stdout: EventWriter(writesWindows: windowEvents), cameras: cameras.map(\.name), labels: stages.labels,
+                version: Vigil.configuration.version)
+            let sink = outputs.count == 1 ? outputs[0] : EventFanOut(outputs)
+            try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
         }
     }
 }
