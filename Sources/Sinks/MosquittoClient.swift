@@ -17,7 +17,9 @@ enum MosquittoNews: Sendable {
 final class MosquittoClient: @unchecked Sendable {
     private let handle: OpaquePointer
     private let news: @Sendable (MosquittoNews) -> Void
+    private let lock = NSLock()
     private var started = false
+    private var stopped = false
 
     private static let library: Void = { mosquitto_lib_init() }()
 
@@ -60,15 +62,33 @@ final class MosquittoClient: @unchecked Sendable {
         mosquitto_destroy(handle)
     }
 
-    /// Starts connecting in the background; a broker that is down is retried by the network thread.
+    /// Starts connecting in the background. libmosquitto's network thread reconnects by itself once a first
+    /// connection attempt got under way; until then (broker down, name not resolved) a thread of ours retries
+    /// with the same backoff.
     func start(host: String, port: Int, keepAliveSeconds: Int32 = 10) throws(SinkError) {
         let rc = mosquitto_connect_async(handle, host, Int32(port), keepAliveSeconds)
-        // A refused or unreachable broker is not fatal here: the network thread keeps trying.
-        if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_ERRNO.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
-            throw .usage("mqtt: cannot connect to \(host):\(port): \(Self.describe(rc))")
+        if rc == MOSQ_ERR_INVAL.rawValue { throw .usage("mqtt: cannot connect to \(host):\(port): \(Self.describe(rc))") }
+        if rc == MOSQ_ERR_SUCCESS.rawValue {
+            try check(mosquitto_loop_start(handle), "network thread")
+            lock.withLock { started = true }
+            return
         }
-        try check(mosquitto_loop_start(handle), "network thread")
-        started = true
+        Thread.detachNewThread { [self] in
+            var delay = 1.0
+            while true {
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 30)
+                let done: Bool = lock.withLock {
+                    if stopped { return true }
+                    guard mosquitto_connect_async(handle, host, Int32(port), keepAliveSeconds) == MOSQ_ERR_SUCCESS.rawValue else {
+                        return false
+                    }
+                    started = mosquitto_loop_start(handle) == MOSQ_ERR_SUCCESS.rawValue
+                    return true
+                }
+                if done { return }
+            }
+        }
     }
 
     /// Publishes at QoS 1; returns the message id. libmosquitto keeps the message until the broker acknowledges it,
@@ -89,9 +109,11 @@ final class MosquittoClient: @unchecked Sendable {
 
     /// Ends the network thread (after `disconnect()` was answered, or when the broker is gone).
     func stop() {
-        guard started else { return }
-        started = false
-        mosquitto_loop_stop(handle, true)
+        let running = lock.withLock {
+            defer { (started, stopped) = (false, true) }
+            return started
+        }
+        if running { mosquitto_loop_stop(handle, true) }
     }
 
     /// libmosquitto's text for an error code.

@@ -20,7 +20,8 @@ final class MosquittoBroker {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.port = port ?? freePort()
         config = folder.appendingPathComponent("mosquitto.conf").path
-        var lines = ["listener \(self.port) 127.0.0.1", "log_dest stderr", "log_type error", "log_type warning"]
+        // As root, mosquitto would switch to the `mosquitto` user, who cannot read this folder's files.
+        var lines = ["user \(String(cString: getpwuid(getuid()).pointee.pw_name))", "listener \(self.port) 127.0.0.1", "log_dest stderr", "log_type error", "log_type warning"]
         if let user, let password {
             let file = folder.appendingPathComponent("passwords").path
             try run("/usr/bin/mosquitto_passwd", ["-b", "-c", file, user, password])
