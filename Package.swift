@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: C libraries (the only places C types live)
@@ -39,10 +42,17 @@ let package = Package(
         ]),
 
         .target(name: "Sinks", dependencies: ["Stream", "CMosquitto", "CCurl"]),
+        .target(name: "Monitor", dependencies: [
+            "Stream",
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // MARK: Program
         .executableTarget(name: "vigil", dependencies: [
-            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor", "Sinks",
+            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor", "Sinks", "Monitor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

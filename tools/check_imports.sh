@@ -20,7 +20,8 @@ declare -A allowed=(
     [Stream]="Models Tensor Collections DequeModule OrderedCollections"
     [Pipeline]="Media Features Models Formats Stream Training Tensor Yams Logging"
     [Sinks]="Stream CMosquitto CCurl"
-    [vigil]="Pipeline Media Features Models Formats Stream Training Tensor Sinks ArgumentParser Logging"
+    [Monitor]="Stream Metrics CoreMetrics Prometheus Hummingbird Logging"
+    [vigil]="Pipeline Media Features Models Formats Stream Training Tensor Sinks Monitor ArgumentParser Logging"
 )
 
 violations=0

@@ -122,9 +122,16 @@ final class Camera: @unchecked Sendable {
         var scheduler = try StrideScheduler(strideSeconds: settings.strideSeconds)
         var clock = StreamClock()
         var online = false
+        var decoded = (frames: 0, seconds: Self.threadCPUSeconds())
         while let item = try nextItem(reader, tailing: input.isTail && online) {
             if case .audio(let chunk) = item { audio.append(chunk) }
             guard case .video(let frame) = item, frame.pts.isFinite else { continue }
+            if let observer = stages.observer {
+                let seconds = Self.threadCPUSeconds()
+                observer.decoded(
+                    camera: spec.name, read: reader.decodedFrames - decoded.frames, kept: 1, decodeSeconds: seconds - decoded.seconds)
+                decoded = (reader.decodedFrames, seconds)
+            }
             watchdog.feed()
             if !online {
                 online = true
@@ -137,6 +144,7 @@ final class Camera: @unchecked Sendable {
             try window.append(TimedFeatures(pts: frame.pts, vector: vector))
             try audioWindow.append(TimedFeatures(pts: frame.pts, vector: try audio.vector(at: frame.pts)))
             let endTime = clock.epoch(pts: frame.pts)
+            if stages.observer != nil { decoded.seconds = Self.threadCPUSeconds() }  // extraction is not decoding
             guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
             let job = CameraWindowJob(
                 window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
@@ -186,6 +194,13 @@ final class Camera: @unchecked Sendable {
     static func describe(_ error: any Error) -> String {
         if let media = error as? MediaError { return media.reason }
         return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+
+    /// CPU seconds the calling thread has used.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func seconds(_ value: Double) -> String {

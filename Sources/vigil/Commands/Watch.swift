@@ -1,6 +1,7 @@
 // `vigil watch`: tail camera streams, classify rolling windows, print events as JSON Lines (docs/events.md).
 import ArgumentParser
 import Foundation
+import Monitor
 import Pipeline
 import Sinks
 import Stream
@@ -62,12 +63,25 @@ struct Watch: ParsableCommand {
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
             let plan = try sinks.plan(pipelineEvents: settings.config.events)
-            let (cameras, stages) = try request.plan()
-            let outputs = try plan.make(
+            var (cameras, stages) = try request.plan()
+            var outputs = try plan.make(
                 stdout: EventWriter(writesWindows: windowEvents), cameras: cameras.map(\.name), labels: stages.labels,
                 version: Vigil.configuration.version)
+            if let http = sinks.http {
+                let metrics = WatchMetrics(cameras: cameras.map(\.monitored), sinks: outputs, version: Vigil.configuration.version)
+                try MonitorServer(address: http, metrics: metrics).start()
+                stages.observer = metrics
+                outputs.append(metrics)
+            }
             let sink = outputs.count == 1 ? outputs[0] : EventFanOut(outputs)
             try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
         }
+    }
+}
+
+extension CameraSpec {
+    /// The camera as `--http` reports it: unhealthy once away longer than a retry and a no-frames timeout.
+    var monitored: WatchMetrics.CameraInfo {
+        WatchMetrics.CameraInfo(name: name, graceSeconds: settings.retrySeconds + settings.noFramesTimeoutSeconds)
     }
 }

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Sinks
 
-/// `--events`, the MQTT and webhook options, `--ha-discovery [remove]`.
+/// `--events`, the MQTT and webhook options, `--ha-discovery [remove]`, `--http`.
 struct EventSinkOptions: ParsableArguments {
     @Option(help: "Where events go, comma-separated: stdout, mqtt://[user[:password]@]host[:port][/prefix], mqtts://…, http(s)://… (default stdout, or the pipeline's events: list).")
     var events: String?
@@ -22,6 +22,9 @@ struct EventSinkOptions: ParsableArguments {
 
     @Option(name: .customLong("webhook-ca-file"), help: "CA certificate (PEM) for https:// webhooks (default: the system's).")
     var webhookCAFile: String?
+
+    @Option(help: "Serve GET /metrics (Prometheus), /healthz and /cameras on ADDR:PORT, e.g. 127.0.0.1:9464.")
+    var http: String?
 
     @Option(name: .customLong("sink-queue"), help: "Events each MQTT or webhook sink holds while its remote end is away (default 10000); the oldest is dropped and counted beyond.")
     var sinkQueue = 10_000
