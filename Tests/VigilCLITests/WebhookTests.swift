@@ -30,6 +30,25 @@ func webhookReceiver(port: Int, arguments: [String] = []) throws -> ChildProcess
         #expect(Array(receiver.lines.dropFirst()) == posted)  // once each, in order, exactly as on stdout
     }
 
+    @Test func thePipelinesEventsListChoosesTheSinksUnlessEventsIsGiven() throws {
+        let fixture = try WatchFixture()
+        let port = freePort()
+        let receiver = try webhookReceiver(port: port)
+        let clip = try fixture.clip(seconds: 4)
+        let pipeline = fixture.folder.appendingPathComponent("sinks.yaml")
+        try "events: [\"http://127.0.0.1:\(port)/hook\"]\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let fromFile = try ChildProcess(vigilBinary.path, fixture.watchArguments([clip.path], ["--pipeline", pipeline.path]))
+        #expect(fromFile.waitForExit(timeoutSeconds: 60) == 0)
+        #expect(fromFile.lines.isEmpty)  // stdout is not in the list
+        #expect(receiver.waitForLines(timeoutSeconds: 5) { $0.count == 3 })  // ready, start, end
+        let overridden = try ChildProcess(
+            vigilBinary.path, fixture.watchArguments([clip.path], ["--pipeline", pipeline.path, "--events", "stdout"]))
+        #expect(overridden.waitForExit(timeoutSeconds: 60) == 0)
+        #expect(!overridden.lines.isEmpty)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(receiver.lines.count == 3)
+    }
+
     @Test func updatesArePostedWhenAsked() throws {
         let sinkPhases = try SinkPlan.phases("start,end,update")
         #expect(sinkPhases == [.start, .end, .update])
