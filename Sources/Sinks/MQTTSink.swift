@@ -107,8 +107,8 @@ public final class MQTTSink: EventSink, @unchecked Sendable {
             guard let line = try? encoder.encode(event) else { return }
             condition.withLock {
                 switch lifecycle.phase {
-                case .start: setRetained(topics.label(camera: lifecycle.camera, label: lifecycle.label), "ON")
-                case .end: setRetained(topics.label(camera: lifecycle.camera, label: lifecycle.label), "OFF")
+                case .start: setRetained(topics.label(camera: lifecycle.camera, label: lifecycle.label ?? String(lifecycle.classIndex)), "ON")
+                case .end: setRetained(topics.label(camera: lifecycle.camera, label: lifecycle.label ?? String(lifecycle.classIndex)), "OFF")
                 case .update: break
                 }
                 lines.push(line)
