@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "Stream", dependencies: ["Models", "Tensor", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "Pipeline", dependencies: [
             "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            "Sinks", "Monitor",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -52,9 +53,7 @@ let package = Package(
 
         // MARK: Program
         .executableTarget(name: "vigil", dependencies: [
-            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor", "Sinks", "Monitor",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Benchmarks (release builds, run by tools/bench_*.py against PaddlePaddle)
@@ -69,7 +68,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "Tensor"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
-        .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
+        .testTarget(name: "StreamTests", dependencies: ["Stream", "Models"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
         .testTarget(name: "VigilCLITests", dependencies: ["Sinks", "Stream"]),
     ]

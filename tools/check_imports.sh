@@ -18,10 +18,10 @@ declare -A allowed=(
     [Formats]="Tensor SwiftProtobuf"
     [Training]="Models Formats Tensor"
     [Stream]="Models Tensor Collections DequeModule OrderedCollections"
-    [Pipeline]="Media Features Models Formats Stream Training Tensor Yams Logging"
+    [Pipeline]="Media Features Models Formats Stream Training Tensor Sinks Monitor Yams Logging"
     [Sinks]="Stream CMosquitto CCurl"
     [Monitor]="Stream Metrics CoreMetrics Prometheus Hummingbird Logging"
-    [vigil]="Pipeline Media Features Models Formats Stream Training Tensor Sinks Monitor ArgumentParser Logging"
+    [vigil]="Pipeline ArgumentParser"
 )
 
 violations=0

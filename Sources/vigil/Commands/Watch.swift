@@ -1,11 +1,7 @@
 // `vigil watch`: tail camera streams, classify rolling windows, print events as JSON Lines (docs/events.md).
 import ArgumentParser
 import Foundation
-import Media
-import Monitor
 import Pipeline
-import Sinks
-import Stream
 
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,7 +51,7 @@ struct Watch: ParsableCommand {
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }
-        guard FrameDecoding(rawValue: decode) != nil else { throw ValidationError("--decode must be auto, all or keyframes") }
+        guard WatchRequest.isDecoding(named: decode) else { throw ValidationError("--decode must be auto, all or keyframes") }
     }
 
     func run() throws {
@@ -67,27 +63,11 @@ struct Watch: ParsableCommand {
             request.urls = sinks.cameraURLs(urls)
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
-            request.decoding = FrameDecoding(rawValue: decode)
-            let plan = try sinks.plan(pipelineEvents: settings.config.events)
+            request.setDecoding(named: decode)
             var (cameras, stages) = try request.plan()
-            var outputs = try plan.make(
-                stdout: EventWriter(writesWindows: windowEvents), cameras: cameras.map(\.name), labels: stages.labels,
-                version: Vigil.configuration.version)
-            if let http = sinks.http {
-                let metrics = WatchMetrics(cameras: cameras.map(\.monitored), sinks: outputs, version: Vigil.configuration.version)
-                try MonitorServer(address: http, metrics: metrics).start()
-                stages.observer = metrics
-                outputs.append(metrics)
-            }
-            let sink = outputs.count == 1 ? outputs[0] : EventFanOut(outputs)
+            let sink = try sinks.request(writesWindows: windowEvents).sink(
+                cameras: cameras, stages: &stages, config: settings.config, version: Vigil.configuration.version)
             try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
         }
-    }
-}
-
-extension CameraSpec {
-    /// The camera as `--http` reports it: unhealthy once away longer than a retry and a no-frames timeout.
-    var monitored: WatchMetrics.CameraInfo {
-        WatchMetrics.CameraInfo(name: name, graceSeconds: settings.retrySeconds + settings.noFramesTimeoutSeconds)
     }
 }

@@ -1,7 +1,7 @@
 // Flags that choose where `vigil watch` sends events (docs/events.md, "Sinks").
 import ArgumentParser
 import Foundation
-import Sinks
+import Pipeline
 
 /// `--events`, the MQTT and webhook options, `--ha-discovery [remove]`, `--http`.
 struct EventSinkOptions: ParsableArguments {
@@ -47,20 +47,18 @@ struct EventSinkOptions: ParsableArguments {
         return kept
     }
 
-    /// The sink plan: `--events`, else the pipeline's `events:` list, else stdout.
-    func plan(pipelineEvents: [String]) throws -> SinkPlan {
-        var plan = SinkPlan()
-        if let events {
-            plan.addresses = try SinkAddress.list(events)
-        } else if !pipelineEvents.isEmpty {
-            plan.addresses = try pipelineEvents.map { entry throws(SinkError) in try SinkAddress(parsing: entry) }
-        }
-        plan.mqttPasswordFile = mqttPasswordFile
-        plan.mqttCAFile = mqttCAFile
-        plan.discovery = haDiscovery ? (removesDiscovery ? .remove : .publish) : nil
-        plan.webhookPhases = try SinkPlan.phases(webhookEvents)
-        plan.webhookCAFile = webhookCAFile
-        plan.queueCapacity = sinkQueue
-        return plan
+    /// These flags as Pipeline's request.
+    func request(writesWindows: Bool) -> WatchOutputRequest {
+        var request = WatchOutputRequest()
+        request.events = events
+        request.mqttPasswordFile = mqttPasswordFile
+        request.mqttCAFile = mqttCAFile
+        request.haDiscovery = haDiscovery ? (removesDiscovery ? "remove" : "publish") : nil
+        request.webhookEvents = webhookEvents
+        request.webhookCAFile = webhookCAFile
+        request.sinkQueue = sinkQueue
+        request.http = http
+        request.writesWindows = writesWindows
+        return request
     }
 }
