@@ -17,6 +17,8 @@ final class Camera: @unchecked Sendable {
     /// Windows waiting for the model: one slot; on a live input a newer window replaces a waiting one.
     let mailbox = Mailbox<CameraWindowJob>(capacity: 1)
     let classifier: WindowClassifier
+    /// Clips and snapshots of this camera's events (nil: clips off).
+    private(set) var clips: CameraClips?
     private let lock = NSLock()
     private let wake = NSCondition()
     private var currentAbort: MediaAbortHandle?
@@ -37,6 +39,9 @@ final class Camera: @unchecked Sendable {
         watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
         classifier = try stages.model.instance()
+        clips = try spec.settings.clips.map { settings in
+            try CameraClips(camera: spec.name, settings: settings) { [weak self] in self?.clipProblem($0) }
+        }
     }
 
     func start() {
@@ -114,6 +119,8 @@ final class Camera: @unchecked Sendable {
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
                 skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio,
                 decoding: settings.decoding == .auto && spec.isLocalFile ? .all : settings.decoding))
+        clips?.connect(reader)
+        defer { clips?.disconnect() }
         var stream = try FeatureStream(
             extractor: try stages.makeExtractor(), audioExtractor: hasAudio ? try stages.makeAudioExtractor() : nil,
             audioDimension: classifier.audioDimension, windowSeconds: settings.windowSeconds,
@@ -154,6 +161,7 @@ final class Camera: @unchecked Sendable {
     /// Puts due windows in the mailbox (a file waits for room; a live input replaces a waiting window).
     private func hand(_ windows: [FeatureStream.Window], keyframesOnly: Bool) {
         for window in windows {
+            if let endPts = window.rgb.endPts { clips?.mark(pts: endPts, epoch: window.endTime) }
             let job = CameraWindowJob(window, arrivedAt: NoFramesWatchdog.monotonicSeconds(), keyframesOnly: keyframesOnly)
             mailbox.put(job, waitForRoom: spec.isLocalFile)
         }

@@ -24,7 +24,7 @@ final class MosquittoBroker {
         var lines = ["user \(String(cString: getpwuid(getuid()).pointee.pw_name))", "listener \(self.port) 127.0.0.1", "log_dest stderr", "log_type error", "log_type warning"]
         if let user, let password {
             let file = folder.appendingPathComponent("passwords").path
-            try run("/usr/bin/mosquitto_passwd", ["-b", "-c", file, user, password])
+            try runTool("/usr/bin/mosquitto_passwd", ["-b", "-c", file, user, password])
             lines += ["allow_anonymous false", "password_file \(file)"]
         } else {
             lines.append("allow_anonymous true")
@@ -95,18 +95,18 @@ final class MosquittoBroker {
 
     private static func makeCertificates(in folder: URL) throws {
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=vigil test CA",
+        try runTool("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=vigil test CA",
                                      "-keyout", path("ca.key"), "-out", path("ca.crt")])
-        try run("/usr/bin/openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        try runTool("/usr/bin/openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
                                      "-keyout", path("server.key"), "-out", path("server.csr")])
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: path("san.ext"), atomically: true, encoding: .utf8)
-        try run("/usr/bin/openssl", ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+        try runTool("/usr/bin/openssl", ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
                                      "-CAcreateserial", "-days", "2", "-extfile", path("san.ext"), "-out", path("server.crt")])
     }
 }
 
 /// Runs a tool to its end; throws if it fails.
-func run(_ executable: String, _ arguments: [String]) throws {
+func runTool(_ executable: String, _ arguments: [String]) throws {
     let tool = try ChildProcess(executable, arguments)
     guard tool.waitForExit(timeoutSeconds: 60) == 0 else { throw HarnessError("\(executable) \(arguments.first ?? "") failed") }
 }

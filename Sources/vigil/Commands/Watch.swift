@@ -40,6 +40,18 @@ struct Watch: ParsableCommand {
     @Option(help: "RTSP transport: tcp or udp (default tcp).")
     var rtspTransport: String?
 
+    @Option(help: "Write a JPEG snapshot per event start and a clip per event (stream copy) into this folder.")
+    var clips: String?
+
+    @Option(name: .customLong("clip-pre"), help: "Seconds recorded before an event's start (default 5).")
+    var clipPre: Double?
+
+    @Option(name: .customLong("clip-post"), help: "Seconds recorded after an event's end (default 5).")
+    var clipPost: Double?
+
+    @Option(name: .customLong("clips-max-bytes"), help: "Keep the clips folder under this many bytes, oldest deleted first.")
+    var clipsMaxBytes: Int64?
+
     @Option(help: "Frames decoded: auto (keyframes only on a network camera whose keyframe interval fits 1/fps), all, or keyframes.")
     var decode: String = "auto"
 
@@ -63,6 +75,8 @@ struct Watch: ParsableCommand {
             request.urls = sinks.cameraURLs(urls)
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
+            (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
+            request.clipsMaxBytes = clipsMaxBytes
             request.setDecoding(named: decode)
             var (cameras, stages) = try request.plan()
             let sink = try sinks.request(writesWindows: windowEvents).sink(
