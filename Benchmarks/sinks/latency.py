@@ -13,6 +13,7 @@ import json
 import os
 import pwd
 import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -109,6 +110,7 @@ def main():
             sys.exit(f"{len(missing)} of {len(lifecycle)} lines never reached the subscriber")
         latencies += [(arrived[l] - t) * 1000 for t, l in lifecycle]
     broker.terminate()
+    shutil.rmtree(folder, ignore_errors=True)
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
     result = {
