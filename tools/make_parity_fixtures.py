@@ -204,8 +204,8 @@ class AttentionCluster(nn.Layer):
             outs.append(paddle.scale(o, scale=float(np.float32(1.0 / np.sqrt(c)))))
         return paddle.concat(outs, axis=1)
 
-    def forward(self, rgb, audio, drop_rate, training):
-        z = paddle.concat([self.shifting_attention(0, rgb), self.shifting_attention(1, audio)], axis=1)
+    def forward(self, streams, drop_rate, training):
+        z = paddle.concat([self.shifting_attention(i, x) for i, x in enumerate(streams)], axis=1)
         z = F.dropout(z, drop_rate, training=training, mode="downscale_in_infer")
         f1 = paddle.tanh(paddle.matmul(z, self.params["fc1.weights"]) + self.params["fc1.bias"])
         f2 = paddle.tanh(paddle.matmul(f1, self.params["fc2.weights"]) + self.params["fc2.bias"])
@@ -220,13 +220,13 @@ def attention_cluster_fixture(out):
     videos = 3
     rgb = rng.normal(0, 1, (videos, seg_num, dims[0])).astype("float32")
     audio = rng.normal(0, 1, (videos, seg_num, dims[1])).astype("float32")
-    logits = model(paddle.to_tensor(rgb), paddle.to_tensor(audio), 0.5, training=False)  # ×0.5 at inference
+    logits = model([paddle.to_tensor(rgb), paddle.to_tensor(audio)], 0.5, training=False)  # ×0.5 at inference
 
     labels = np.zeros((videos, k), "float32")
     for b, classes in enumerate([[1, 2], [0], [5]]):
         labels[b, classes] = 1
     # Gradients of mean_b Σ_k BCE (spec §3.5) with drop_rate 0 (training-mode dropout is then the identity).
-    train_logits = model(paddle.to_tensor(rgb), paddle.to_tensor(audio), 0.0, training=True)
+    train_logits = model([paddle.to_tensor(rgb), paddle.to_tensor(audio)], 0.0, training=True)
     per_class = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="none")
     loss = paddle.mean(paddle.sum(per_class, axis=1))
     loss.backward()
@@ -251,10 +251,88 @@ def attention_cluster_fixture(out):
     write_feature_pickle(os.path.join(out, "attention_cluster", "features.pkl"), rgb, audio, labels)
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Any set of modalities (PaddleVideo's feature_names / feature_dims): one branch per stream, named by its index.
+# Streams are recorded as input/rgb, input/audio, input/modality2, … (the order of the weights' branches).
+
+STREAM_NAMES = ["rgb", "audio", "modality2", "modality3"]
+
+
+def attention_lstm_streams_fixture(out, name, seed, dims, lengths):
+    rng = np.random.default_rng(seed)
+    e, h, fc, k = 12, 10, [24, 20], 5
+    model = Recognizer1D(AttentionLstmHead(dims, e, h, fc, k))
+    randomise(model, rng, 0.3)
+    model.eval()
+    streams = [[rng.normal(0, 1, (t, d)).astype("float32") for t in ts] for d, ts in zip(dims, lengths)]
+    inputs = [tuple(paddle.to_tensor(a) for a in pad(videos, d)) for videos, d in zip(streams, dims)]
+    logits = model.head(inputs)
+    videos = len(lengths[0])
+    labels = np.zeros((videos, k), "float32")
+    for b, classes in enumerate([[0, 3], [1], [], [2, 4]][:videos]):
+        labels[b, classes] = 1
+    model.train()
+    model.head.dropout.p = 0.0
+    train_logits = model.head(inputs)
+    loss = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="sum")
+    loss.backward()
+
+    w = FixtureWriter(os.path.join(out, name), "attention_lstm",
+                      f"{len(dims)} modalities {dims}; logits in eval mode; loss = BCEWithLogits(sum) over the same "
+                      "batch in train mode with dropout p=0; gradients of that loss")
+    for m, videos_m in enumerate(streams):
+        for i, x in enumerate(videos_m):
+            w.add(f"input/{STREAM_NAMES[m]}/{i}", x)
+    w.add("logits", logits.numpy())
+    w.add("labels", labels)
+    w.add("loss", np.array([loss.item()]))
+    for pname, p in model.named_parameters():
+        w.add(f"weights/{pname}", p.numpy())
+        w.add(f"grad/{pname}", p.grad.numpy())
+    w.close()
+    paddle.save(model.state_dict(), os.path.join(out, name, "weights.pdparams"))
+
+
+def attention_cluster_streams_fixture(out, name, seed, dims, clusters):
+    rng = np.random.default_rng(seed)
+    fc, k, seg_num, videos = [20, 12], 5, 5, 3
+    model = AttentionCluster(dims, clusters, fc, k)
+    randomise(model, rng, 0.3)
+    streams = [rng.normal(0, 1, (videos, seg_num, d)).astype("float32") for d in dims]
+    logits = model([paddle.to_tensor(x) for x in streams], 0.5, training=False)
+    labels = np.zeros((videos, k), "float32")
+    for b, classes in enumerate([[1, 2], [0], [4]]):
+        labels[b, classes] = 1
+    train_logits = model([paddle.to_tensor(x) for x in streams], 0.0, training=True)
+    per_class = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="none")
+    loss = paddle.mean(paddle.sum(per_class, axis=1))
+    loss.backward()
+
+    w = FixtureWriter(os.path.join(out, name), "attention_cluster",
+                      f"{len(dims)} modalities {dims}, clusters {clusters}; inputs are already-sampled frames; logits "
+                      "at inference (dropout x0.5); loss = mean over batch of summed BCE with drop_rate 0; gradients")
+    for m, x in enumerate(streams):
+        for i in range(videos):
+            w.add(f"input/{STREAM_NAMES[m]}/{i}", x[i])
+    w.add("logits", logits.numpy())
+    w.add("train_logits", train_logits.numpy())
+    w.add("labels", labels)
+    w.add("loss", np.array([loss.item()]))
+    for pname, p in model.params.items():
+        w.add(f"weights/{pname}", p.numpy())
+        w.add(f"grad/{pname}", p.grad.numpy())
+    w.close()
+    paddle.save({pname: p.numpy() for pname, p in model.params.items()}, os.path.join(out, name, "weights.pdparams"))
+
+
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Tests", "ModelsTests", "Fixtures")
     paddle.set_device("cpu")
     paddle.seed(0)
     attention_lstm_fixture(out)
     attention_cluster_fixture(out)
+    attention_lstm_streams_fixture(out, "attention_lstm_rgb", 31, [20], [[5, 3, 1, 6]])
+    attention_lstm_streams_fixture(out, "attention_lstm_3", 37, [16, 8, 6], [[5, 3, 1, 7], [4, 3, 1, 2], [2, 6, 1, 3]])
+    attention_cluster_streams_fixture(out, "attention_cluster_rgb", 41, [20], [4])
+    attention_cluster_streams_fixture(out, "attention_cluster_3", 43, [16, 8, 6], [4, 3, 2])
     print(f"fixtures written under {os.path.normpath(out)}", file=sys.stderr)
