@@ -36,7 +36,9 @@ public struct WatchRequest: Sendable {
         let makeExtractor = {
             try rgbChoice.frameExtractor(width: size.width, height: size.height, modelDimension: rgbDimension, timeout: timeout)
         }
-        let makeAudioExtractor = { try audioChoice.audioExtractor(modelDimension: audioDimension, timeout: timeout) }
+        let makeAudioExtractor = {  // an rgb-only model (audioDimension 0) checks no audio width
+            try audioChoice.audioExtractor(modelDimension: audioDimension > 0 ? audioDimension : nil, timeout: timeout)
+        }
         _ = try makeExtractor()  // a wrong name or dimension fails before any camera starts
         _ = try makeAudioExtractor()
         let stages = WatchStages(
