@@ -7,13 +7,19 @@ small random weights, saves the weights as Paddle does (paddle.save of the state
 names as fluid.save writes), and records for a few videos the inputs and Paddle's logits, and for one fixed batch
 the loss and every parameter gradient.
 
+Besides the two-modality (rgb, audio) fixtures attention_lstm and attention_cluster it writes models of one modality
+(attention_lstm_rgb, attention_cluster_rgb) and of three (attention_lstm_3, attention_cluster_3): PaddleVideo's
+feature_names / feature_dims, one branch per stream; re-running reproduces every file byte for byte.
+
 Each fixture directory gets:
   weights.pdparams   the real Paddle file (for the Formats loader)
   features.pkl       the input videos as a PaddleVideo feature shard (float features), for `vigil predict`
+                     (two-modality fixtures only)
   tensors.bin        every tensor, little-endian float32, back to back
   manifest.json      generator, versions, and for each tensor its shape and offset (in floats) into tensors.bin
 
-Run: /work/paddle-venv/bin/python tools/make_parity_fixtures.py [OUT_DIR]   (default Tests/ModelsTests/Fixtures)
+Venv: python3 -m venv paddle-venv && paddle-venv/bin/pip install -r tools/requirements.txt
+Run: paddle-venv/bin/python tools/make_parity_fixtures.py [OUT_DIR]   (default Tests/ModelsTests/Fixtures)
 """
 import json
 import os
@@ -212,6 +218,20 @@ class AttentionCluster(nn.Layer):
         return paddle.matmul(f2, self.params["logistic.weights"]) + self.params["logistic.bias"]
 
 
+def write_cluster_results(w, model, logits, train_logits, labels, loss, directory):
+    """Logits, labels, loss, weights and gradients after the inputs; then the weights as fluid.save writes them."""
+    w.add("logits", logits.numpy())
+    w.add("train_logits", train_logits.numpy())
+    w.add("labels", labels)
+    w.add("loss", np.array([loss.item()]))
+    for name, p in model.params.items():
+        w.add(f"weights/{name}", p.numpy())
+        w.add(f"grad/{name}", p.grad.numpy())
+    w.close()
+    # fluid.save writes a pickled dict {parameter name: float32 ndarray}.
+    paddle.save({name: p.numpy() for name, p in model.params.items()}, os.path.join(directory, "weights.pdparams"))
+
+
 def attention_cluster_fixture(out):
     rng = np.random.default_rng(23)
     dims, clusters, fc, k, seg_num = [16, 8], [4, 3], [20, 12], 6, 5
@@ -237,17 +257,7 @@ def attention_cluster_fixture(out):
     for i in range(videos):
         w.add(f"input/rgb/{i}", rgb[i])
         w.add(f"input/audio/{i}", audio[i])
-    w.add("logits", logits.numpy())
-    w.add("train_logits", train_logits.numpy())
-    w.add("labels", labels)
-    w.add("loss", np.array([loss.item()]))
-    for name, p in model.params.items():
-        w.add(f"weights/{name}", p.numpy())
-        w.add(f"grad/{name}", p.grad.numpy())
-    w.close()
-    # fluid.save writes a pickled dict {parameter name: float32 ndarray}.
-    paddle.save({name: p.numpy() for name, p in model.params.items()},
-                os.path.join(out, "attention_cluster", "weights.pdparams"))
+    write_cluster_results(w, model, logits, train_logits, labels, loss, os.path.join(out, "attention_cluster"))
     write_feature_pickle(os.path.join(out, "attention_cluster", "features.pkl"), rgb, audio, labels)
 
 
@@ -314,15 +324,7 @@ def attention_cluster_streams_fixture(out, name, seed, dims, clusters):
     for m, x in enumerate(streams):
         for i in range(videos):
             w.add(f"input/{STREAM_NAMES[m]}/{i}", x[i])
-    w.add("logits", logits.numpy())
-    w.add("train_logits", train_logits.numpy())
-    w.add("labels", labels)
-    w.add("loss", np.array([loss.item()]))
-    for pname, p in model.params.items():
-        w.add(f"weights/{pname}", p.numpy())
-        w.add(f"grad/{pname}", p.grad.numpy())
-    w.close()
-    paddle.save({pname: p.numpy() for pname, p in model.params.items()}, os.path.join(out, name, "weights.pdparams"))
+    write_cluster_results(w, model, logits, train_logits, labels, loss, os.path.join(out, name))
 
 
 if __name__ == "__main__":
