@@ -133,6 +133,16 @@ class Recognizer1D(nn.Layer):
         self.head = head
 
 
+def lstm_loss_backward(model, inputs, labels):
+    """Gradients of the summed BCE (spec §2.6) in training mode with dropout off (p = 0); returns the loss."""
+    model.train()
+    model.head.dropout.p = 0.0
+    train_logits = model.head(inputs)
+    loss = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="sum")
+    loss.backward()
+    return loss
+
+
 def attention_lstm_fixture(out):
     rng = np.random.default_rng(11)
     dims, e, h, fc, k = [16, 8], 12, 10, [24, 20], 6
@@ -148,12 +158,7 @@ def attention_lstm_fixture(out):
     labels = np.zeros((len(rgb), k), "float32")
     for b, classes in enumerate([[0, 3], [1], [], [2, 4, 5]]):
         labels[b, classes] = 1
-    # Gradients of the summed BCE (spec §2.6) in training mode with dropout off (p = 0).
-    model.train()
-    model.head.dropout.p = 0.0
-    train_logits = model.head(inputs)
-    loss = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="sum")
-    loss.backward()
+    loss = lstm_loss_backward(model, inputs, labels)
 
     w = FixtureWriter(os.path.join(out, "attention_lstm"), "attention_lstm",
                       "logits in eval mode; loss = BCEWithLogits(sum) over the same batch in train mode with dropout p=0; "
@@ -281,11 +286,7 @@ def attention_lstm_streams_fixture(out, name, seed, dims, lengths):
     labels = np.zeros((videos, k), "float32")
     for b, classes in enumerate([[0, 3], [1], [], [2, 4]][:videos]):
         labels[b, classes] = 1
-    model.train()
-    model.head.dropout.p = 0.0
-    train_logits = model.head(inputs)
-    loss = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="sum")
-    loss.backward()
+    loss = lstm_loss_backward(model, inputs, labels)
 
     w = FixtureWriter(os.path.join(out, name), "attention_lstm",
                       f"{len(dims)} modalities {dims}; logits in eval mode; loss = BCEWithLogits(sum) over the same "
