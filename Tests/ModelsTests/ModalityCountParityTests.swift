@@ -81,4 +81,19 @@ import Testing
             #expect("\(error)".contains("fc_feature1") || "\(error)".contains("bi_lstm1") || "\(error)".contains("unexpected"))
         }
     }
+
+    @Test func blueprintsOfOneAndThreeModalitiesBuildTheirModels() throws {
+        var rng = SystemRandomNumberGenerator()
+        let lstm = ModelBlueprint(type: "attention_lstm", classes: 3, featureDims: [9], fcSizes: [6, 5], embeddingSize: 4, lstmSize: 3)
+        try lstm.validate()
+        let one = try lstm.makeModel(weights: lstm.initialWeights(using: &rng))
+        #expect(one.featureWidths == [9])
+        let cluster = ModelBlueprint(type: "attention_cluster", classes: 3, featureDims: [9, 5, 4], fcSizes: [6, 5], clusterNums: [2, 2, 3])
+        try cluster.validate()
+        let three = try cluster.makeModel(weights: cluster.initialWeights(using: &rng))
+        #expect(three.featureWidths == [9, 5, 4])
+        #expect(try three.logits(streams: [Tensor(zeros: [4, 9]), Tensor(zeros: [4, 5]), Tensor(zeros: [4, 4])]).count == 3)
+        let mismatched = ModelBlueprint(type: "attention_cluster", classes: 3, featureDims: [9], clusterNums: [2, 2])
+        #expect(throws: ModelError.self) { try mismatched.validate() }
+    }
 }
