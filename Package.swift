@@ -19,6 +19,7 @@ let package = Package(
         // MARK: C libraries (the only places C types live)
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
 
         // MARK: Stages (data flows down this list, never back up)
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
@@ -36,9 +37,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MARK: Many machines (NATS JetStream; the only importer of the NATS C client)
+        .target(name: "Cluster", dependencies: ["CNATS", "Pipeline", "Stream", "Tensor"]),
+
         // MARK: Program
         .executableTarget(name: "vigil", dependencies: [
-            "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            "Cluster", "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,6 +60,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Stream"]),
         .testTarget(name: "VigilCLITests", dependencies: []),
     ]
 )

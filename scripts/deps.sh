@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package Vigil needs to build, run and test. Safe to run again.
 set -euo pipefail
-runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev pkg-config ffmpeg)
-# Tests only: a real RTSP server (GStreamer) and Debian's python3 with numpy for the sample exec extractor.
-testing=(python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev libnats-dev pkg-config ffmpeg)
+# Tests only: a real RTSP server (GStreamer), a NATS server with JetStream (nats-server, also what clusters run) and Debian's python3 with numpy for the sample exec extractor.
+testing=(nats-server python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
          gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 need=()
 for p in "${runtime[@]}" "${testing[@]}"; do

@@ -8,7 +8,7 @@ struct Vigil: ParsableCommand {
         commandName: "vigil",
         abstract: "Watch video: decode with FFmpeg, extract features, classify with AttentionLSTM / AttentionCluster.",
         discussion: "stdout carries only JSON; logs and progress go to stderr.",
-        subcommands: [Info.self, Frames.self, Extract.self, Predict.self, Convert.self, Classify.self, Train.self, Eval.self, Watch.self]
+        subcommands: [Info.self, Frames.self, Extract.self, Predict.self, Convert.self, Classify.self, Train.self, Eval.self, Watch.self, Cameras.self, Events.self]
     )
 
     /// Picks OpenBLAS's kernel (a one-time re-exec, before any argument is parsed), then runs the command.

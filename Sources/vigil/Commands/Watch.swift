@@ -43,7 +43,10 @@ struct Watch: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
+    @OptionGroup(title: "Cluster (docs/cluster.md)") var cluster: WatchClusterOptions
+
     func validate() throws {
+        try cluster.check(urls: urls)
         if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
@@ -59,7 +62,8 @@ struct Watch: ParsableCommand {
             request.urls = urls
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
-            let (cameras, stages) = try request.plan()
+            if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
+            let (cameras, stages) = try cluster.shard(try request.plan())
             try WatchRunner(cameras: cameras, stages: stages, sink: EventWriter(writesWindows: windowEvents)).run()
         }
     }
