@@ -62,6 +62,26 @@ final class NATSTestServer {
         #expect(worker.status != 0)
     }
 
+    @Test func shardsSplitAPipelinesCamerasWithoutOverlap() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.clip(seconds: 2)
+        let pipeline = fixture.folder.appendingPathComponent("watch.yaml")
+        let names = ["lobby", "gate", "dock", "yard", "hall", "roof"]
+        try (["model: {type: attention_cluster, weights: tiny.safetensors, labels: tiny.labels.txt}",
+              "sampling: {seg_num: 4, fps: 2}", "cameras:"]
+            + names.map { "  \($0): {url: \(clip.lastPathComponent)}" }).joined(separator: "\n")
+            .write(to: pipeline, atomically: true, encoding: .utf8)
+        var seen: [[String]] = []
+        for shard in ["0/2", "1/2"] {
+            let run = try MediaCLI.vigil(["watch", "--pipeline", pipeline.path, "--no-window-events", "--shard", shard])
+            #expect(run.status == 0 || run.status == 64)  // 64: a shard that holds none of the cameras
+            seen.append(Set(run.stdout.split(separator: "\n").compactMap { Self.json(String($0))["camera"] as? String }).sorted())
+        }
+        #expect(Set(seen[0]).isDisjoint(with: seen[1]))
+        #expect((seen[0] + seen[1]).sorted() == names.sorted())
+        #expect(try MediaCLI.vigil(["watch", "--pipeline", pipeline.path, "--shard", "2/2"]).status == 64)
+    }
+
     @Test func workersShareCamerasFailOverHandBackAndTheMergedStreamReadsBack() throws {
         let fixture = try WatchFixture()
         let nats = try NATSTestServer()
