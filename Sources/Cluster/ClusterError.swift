@@ -50,9 +50,12 @@ enum NATSCall {
 
     /// The ClusterError for `status` (not NATS_OK).
     static func error(_ status: natsStatus, _ what: String, jsError: jsErrCode = jsErrCode(0)) -> ClusterError {
-        let text = String(cString: natsStatus_GetText(status))
-        let detail = jsError.rawValue != 0 ? "\(text), JetStream error \(jsError.rawValue)" : text
+        // The thread's last error text is the most specific (e.g. the server's JetStream description).
+        let last = nats_GetLastError(nil).map { String(cString: $0) } ?? ""
+        let text = last.isEmpty ? String(cString: natsStatus_GetText(status)) : last
+        let detail = jsError.rawValue != 0 ? "\(text) (JetStream error \(jsError.rawValue))" : text
         let message = "\(what): \(detail)"
+        if jsError == JSClusterNotAvailErr { return .unavailable(message) }
         switch status {
         case NATS_NO_SERVER, NATS_TIMEOUT, NATS_CONNECTION_CLOSED, NATS_CONNECTION_DISCONNECTED, NATS_NO_RESPONDERS,
             NATS_STALE_CONNECTION, NATS_IO_ERROR, NATS_SSL_ERROR:

@@ -61,11 +61,7 @@ public final class ClusterWorker: @unchecked Sendable {
         natsSink = JetStreamEventSink(connection: site.connection, names: site.names, onDelivered: { board.record($0) })
         sink = EventFanOut([stdout, natsSink])
         handleSignals()
-        let consumer = try PullSubscription(
-            .init(
-                stream: site.names.leaseStream, filter: site.names.leaseSubjects, durable: site.names.leaseConsumer,
-                ackWaitSeconds: settings.leaseSeconds),
-            on: site.connection)
+        guard let consumer = leaseConsumer() else { return shutDown() }
         for entry in (try? site.cameras()) ?? [] { try? site.ensureLeaseToken(entry.name) }
         log("worker \(settings.workerID) joined cluster \(site.names.cluster) (capacity \(settings.capacity))")
         let keeper = Thread { [self] in keepLeases() }
@@ -97,6 +93,26 @@ public final class ClusterWorker: @unchecked Sendable {
             if let stdoutFailure = failure { throw stdoutFailure }
         }
         shutDown()
+    }
+
+    /// The shared lease consumer; retried every second while JetStream is unavailable (a NATS cluster that just
+    /// restarted has no consumer leader for a while). Nil when the worker was stopped meanwhile.
+    private func leaseConsumer() -> PullSubscription? {
+        var reported: ClusterError?
+        while !isStopping {
+            do {
+                return try PullSubscription(
+                    .init(
+                        stream: site.names.leaseStream, filter: site.names.leaseSubjects,
+                        durable: site.names.leaseConsumer, ackWaitSeconds: settings.leaseSeconds),
+                    on: site.connection)
+            } catch {
+                if error != reported { log("\(error.localizedDescription); retrying") }
+                reported = error
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+        return nil
     }
 
     /// Ends the worker (from any thread).
@@ -246,6 +262,7 @@ public final class ClusterWorker: @unchecked Sendable {
         _ = natsSink.waitUntilDelivered(within: 2)
         board.flush()
         for lease in owned { try? lease.token.nak() }
+        site.connection.flush(within: 1)  // the naks must leave before the process does
         lock.withLock { leases.removeAll() }
         sink.close(within: 1)
     }

@@ -71,6 +71,9 @@ public final class NATSConnection: @unchecked Sendable {
         natsConnection_Destroy(connection)  // closes it first
     }
 
+    /// Waits until the server has received everything sent so far (acks, naks), at most `seconds`.
+    func flush(within seconds: Double) { _ = natsConnection_FlushTimeout(connection, Int64(seconds * 1000)) }
+
     /// True while connected (false while reconnecting).
     public var isConnected: Bool { natsConnection_Status(connection) == NATS_CONN_STATUS_CONNECTED }
 
@@ -155,7 +158,9 @@ public final class NATSConnection: @unchecked Sendable {
         }
         if ack != nil { jsPubAck_Destroy(ack) }
         if status == NATS_OK { return .stored }
-        if jsError.rawValue != 0 && status != NATS_TIMEOUT {
+        // Only what no retry can change is a refusal (a second token for a camera, a line too big); anything else
+        // (no responders, a JetStream cluster still electing its leaders: error 10008) is worth retrying.
+        if jsError == JSStreamStoreFailedErr || jsError == JSStreamMessageExceedsMaximumErr {
             return .refused(String(cString: natsStatus_GetText(status)) + " (JetStream error \(jsError.rawValue))")
         }
         throw NATSCall.error(status, "cannot publish to \(subject)", jsError: jsError)
