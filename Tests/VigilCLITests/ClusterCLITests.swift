@@ -10,12 +10,16 @@ final class NATSTestServer {
     let process: ChildProcess
     var url: String { "nats://127.0.0.1:\(port)" }
 
-    init() throws {
+    /// A server; with `user` and `password`, clients must log in.
+    init(user: String? = nil, password: String? = nil) throws {
         try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
-        process = try ChildProcess("/usr/sbin/nats-server", ["-js", "-sd", store.path, "-a", "127.0.0.1", "-p", "\(port)"])
+        let login = user.map { ["--user", $0, "--pass", password ?? ""] } ?? []
+        process = try ChildProcess(
+            "/usr/sbin/nats-server", ["-js", "-sd", store.path, "-a", "127.0.0.1", "-p", "\(port)"] + login)
+        let credentials = user.map { ["--nats-user", $0, "--nats-password", password ?? ""] } ?? []
         let deadline = Date(timeIntervalSinceNow: 10)
         while Date() < deadline {
-            if (try? MediaCLI.vigil(["cameras", "ls", "--cluster", url], limit: 10))?.status == 0 { return }
+            if (try? MediaCLI.vigil(["cameras", "ls", "--cluster", url] + credentials, limit: 10))?.status == 0 { return }
             Thread.sleep(forTimeInterval: 0.2)
         }
         throw HarnessError("nats-server on port \(port) did not start")
@@ -57,9 +61,20 @@ final class NATSTestServer {
         let unreachable = try MediaCLI.vigil(["cameras", "ls", "--cluster", nowhere], limit: 20)
         #expect(unreachable.status == 69)
         #expect(unreachable.stderr.contains("127.0.0.1") && !unreachable.stderr.contains("hunter2"))
-        let worker = try MediaCLI.vigil(
-            ["watch", "--cluster", nowhere, "--weights", "/nonexistent.safetensors"], limit: 20)
-        #expect(worker.status != 0)
+        let worker = try MediaCLI.vigil(["watch", "--cluster", nowhere], limit: 20)
+        #expect(worker.status == 69)
+        #expect(worker.stderrLines.count == 1 && !worker.stderr.contains("hunter2"))
+    }
+
+    @Test func aServerWithAPasswordLetsInOnlyTheRightOneAndNeverPrintsIt() throws {
+        let nats = try NATSTestServer(user: "vigil", password: "pa55-word")
+        let good = try MediaCLI.vigil(["cameras", "ls", "--cluster", nats.url, "--nats-user", "vigil", "--nats-password", "pa55-word"])
+        #expect(good.status == 0)
+        let bad = try MediaCLI.vigil(["cameras", "ls", "--cluster", nats.url, "--nats-user", "vigil", "--nats-password", "wrong-one"])
+        #expect(bad.status == 69)
+        #expect(!bad.stderr.contains("wrong-one") && !bad.stdout.contains("wrong-one"))
+        let inURL = try MediaCLI.vigil(["cameras", "ls", "--cluster", "nats://vigil:pa55-word@127.0.0.1:\(nats.port)"])
+        #expect(inURL.status == 0)
     }
 
     @Test func shardsSplitAPipelinesCamerasWithoutOverlap() throws {
