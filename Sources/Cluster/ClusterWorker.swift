@@ -272,14 +272,7 @@ public final class ClusterWorker: @unchecked Sendable {
     }
 
     private func handleSignals() {
-        signal(SIGPIPE, SIG_IGN)
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.stop() }
-            source.resume()
-            signalSources.append(source)
-        }
+        signalSources = StopSignals.handle { [weak self] in self?.stop() }
     }
 
     private func log(_ message: String) { FileHandle.standardError.write(Data("vigil: \(message)\n".utf8)) }

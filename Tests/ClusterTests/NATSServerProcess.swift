@@ -1,15 +1,15 @@
 // A real nats-server with JetStream on a free 127.0.0.1 port and a temporary store folder, for the Cluster tests.
 import Foundation
 
-/// `nats-server -js` started by a test; killed when the test lets go of it. `restart()` brings it back on the same
-/// port with the same store (what a NATS outage looks like to a client).
+/// `nats-server -js` started by a test; killed when the test lets go of it. The server picks a free port (`-p -1`)
+/// and names it in its log; `start()` after `stop()` brings it back on that port with the same store (what a NATS
+/// outage looks like to a client).
 final class NATSServerProcess: @unchecked Sendable {
-    let port: Int
+    private(set) var port = -1
     let storeFolder: URL
     private var process: Process?
 
     init() throws {
-        port = Self.freePort()
         storeFolder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-nats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
         try start()
@@ -22,21 +22,29 @@ final class NATSServerProcess: @unchecked Sendable {
 
     var url: String { "nats://127.0.0.1:\(port)" }
 
-    /// Starts the server and waits until it accepts connections.
+    /// Starts the server and waits until its log says it is ready.
     func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nats-server")
         process.arguments = ["-js", "-sd", storeFolder.path, "-a", "127.0.0.1", "-p", "\(port)"]
+        let log = Pipe()
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = log
         try process.run()
         self.process = process
+        var text = ""
         let deadline = Date(timeIntervalSinceNow: 10)
-        while Date() < deadline {
-            if Self.accepts(port) { return }
-            Thread.sleep(forTimeInterval: 0.05)
+        while Date() < deadline, !text.contains("Server is ready") {
+            let chunk = log.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
         }
-        throw TestFailure("nats-server on port \(port) did not start")
+        guard text.contains("Server is ready"),
+            let line = text.split(separator: "\n").first(where: { $0.contains("Listening for client connections on") }),
+            let listened = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+        else { throw TestFailure("nats-server did not start: \(text)") }
+        port = listened
+        Thread.detachNewThread { while !log.fileHandleForReading.availableData.isEmpty {} }  // keep the pipe drained
     }
 
     /// Kills the server (SIGKILL) and waits for it to end.
@@ -44,35 +52,6 @@ final class NATSServerProcess: @unchecked Sendable {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-    }
-
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
-    /// A TCP port on 127.0.0.1 nothing listens on right now.
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                _ = bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
