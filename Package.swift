@@ -24,7 +24,7 @@ let package = Package(
         // MARK: Stages (data flows down this list, never back up)
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "Media", dependencies: ["CFFmpeg"]),
-        .target(name: "Features", dependencies: ["Media", "Tensor"]),
+        .target(name: "Features", dependencies: ["Media", "Models", "Formats", "Tensor"]),
         .target(name: "Models", dependencies: ["Tensor"]),
 
         // MARK: Beside the stages
@@ -49,12 +49,13 @@ let package = Package(
 
         // MARK: Benchmarks (release builds, run by tools/bench_*.py against PaddlePaddle)
         .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
+        .executableTarget(name: "bench-efficientnet", dependencies: ["Features", "Tensor"], path: "Benchmarks/efficientnet"),
         .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
 
         // MARK: Tests (one per library module, plus the built binary)
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media", "Models", "Formats", "Tensor"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "Tensor"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),

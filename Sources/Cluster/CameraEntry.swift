@@ -51,7 +51,7 @@ public struct CameraStatus: Codable, Sendable, Equatable {
 /// The fields of an open event a new owner needs to end it.
 public struct LifecycleRecord: Codable, Sendable, Equatable {
     public var id: String
-    public var label: String
+    public var label: String?
     public var classIndex: Int
     public var score: Float
     public var topScore: Float

@@ -1,4 +1,4 @@
-// Choosing an extractor by name (`builtin`, `builtin:DIM`, `exec:COMMAND`) and checking it against the model.
+// Choosing an extractor by name (`builtin`, `builtin:DIM`, `efficientnet-lite0[:logits]`, `exec:COMMAND`) and checking it against the model.
 import Foundation
 
 /// An extractor named in a pipeline file or by `--rgb-extractor` / `--audio-extractor`.
@@ -7,11 +7,15 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
     case builtin(dimension: Int?)
     /// A plug-in program run by `/bin/sh -c` (docs/extractors.md).
     case exec(command: String)
+    /// EfficientNet-Lite0's ImageNet features (1280) or logits (1000): `efficientnet-lite0[:logits]`.
+    case efficientNetLite0(logits: Bool)
 
     /// Parses `builtin`, `builtin:DIM` or `exec:COMMAND`.
     public init(parsing name: String) throws {
         let text = name.trimmingCharacters(in: .whitespaces)
-        if text == "builtin" {
+        if text == "efficientnet-lite0" || text == "efficientnet-lite0:logits" {
+            self = .efficientNetLite0(logits: text.hasSuffix(":logits"))
+        } else if text == "builtin" {
             self = .builtin(dimension: nil)
         } else if text.hasPrefix("builtin:"), let dimension = Int(text.dropFirst("builtin:".count)), dimension > 0 {
             self = .builtin(dimension: dimension)
@@ -27,6 +31,7 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
         case .builtin(nil): return "builtin"
         case .builtin(let dimension?): return "builtin:\(dimension)"
         case .exec(let command): return "exec:\(command)"
+        case .efficientNetLite0(let logits): return logits ? "efficientnet-lite0:logits" : "efficientnet-lite0"
         }
     }
 
@@ -43,6 +48,8 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
             extractor = try ExecExtractor(
                 command: command, kind: .frames, width: width, height: height, dimension: modelDimension ?? 0, timeout: timeout,
                 startupTimeout: 4 * timeout)
+        case .efficientNetLite0(let logits):
+            extractor = try EfficientNetExtractor(logits: logits)
         }
         try check(modality: "rgb", dimension: extractor.dimension, modelDimension: modelDimension)
         return extractor
@@ -63,6 +70,8 @@ public enum ExtractorChoice: Equatable, Sendable, CustomStringConvertible {
             extractor = try ExecExtractor(
                 command: command, kind: .audio, width: featureAudioSampleRate, height: 1, dimension: modelDimension ?? 0,
                 timeout: timeout, startupTimeout: 4 * timeout)
+        case .efficientNetLite0:
+            throw FeaturesError.badDimension(extractor: description, dimension: modelDimension ?? 0, reason: "it is an rgb extractor")
         }
         try check(modality: "audio", dimension: extractor.dimension, modelDimension: modelDimension)
         return extractor

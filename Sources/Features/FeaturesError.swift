@@ -3,7 +3,7 @@ import Foundation
 
 /// A failure of a feature extractor, naming the extractor (or plug-in command) and the reason.
 public enum FeaturesError: LocalizedError, CustomNSError, Equatable {
-    /// An extractor name that is neither `builtin`, `builtin:DIM` nor `exec:COMMAND`.
+    /// An extractor name that is none of `builtin`, `builtin:DIM`, `efficientnet-lite0[:logits]`, `exec:COMMAND`.
     case unknownExtractor(String)
     /// A dimension the extractor cannot produce (the reason says which it can).
     case badDimension(extractor: String, dimension: Int, reason: String)
@@ -11,6 +11,8 @@ public enum FeaturesError: LocalizedError, CustomNSError, Equatable {
     case badInput(extractor: String, reason: String)
     /// The extractor's dimension disagrees with the model's.
     case dimensionMismatch(modality: String, extractor: String, extractorDimension: Int, modelDimension: Int)
+    /// A learned extractor's weights file is not installed; `command` fetches it.
+    case missingWeights(extractor: String, file: String, looked: String, command: String)
     /// A plug-in process could not be started.
     case pluginLaunch(command: String, reason: String)
     /// A plug-in process broke the protocol: exited, timed out, or answered with the wrong size.
@@ -19,13 +21,15 @@ public enum FeaturesError: LocalizedError, CustomNSError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .unknownExtractor(let name):
-            return "unknown feature extractor '\(name)' (expected builtin, builtin:DIM or exec:COMMAND)"
+            return "unknown feature extractor '\(name)' (expected builtin, builtin:DIM, efficientnet-lite0, efficientnet-lite0:logits or exec:COMMAND)"
         case .badDimension(let extractor, let dimension, let reason):
             return "\(extractor): cannot produce \(dimension) features: \(reason)"
         case .badInput(let extractor, let reason):
             return "\(extractor): \(reason)"
         case .dimensionMismatch(let modality, let extractor, let extractorDimension, let modelDimension):
             return "\(modality) extractor '\(extractor)' gives \(extractorDimension) features but the model reads \(modelDimension)"
+        case .missingWeights(let extractor, let file, let looked, let command):
+            return "\(extractor): weights \(file) not found (looked in models/ beside the program, e.g. \(looked)); fetch them with `\(command)`"
         case .pluginLaunch(let command, let reason):
             return "extractor plug-in '\(command)': cannot start: \(reason)"
         case .pluginFailure(let command, let reason):
@@ -39,6 +43,7 @@ public enum FeaturesError: LocalizedError, CustomNSError, Equatable {
         switch self {
         case .unknownExtractor, .badDimension, .dimensionMismatch: return 64
         case .badInput: return 65
+        case .missingWeights: return 66
         case .pluginLaunch, .pluginFailure: return 69
         }
     }

@@ -29,9 +29,14 @@ final class Decoder {
     var timeBase: Double { av_q2d(stream.pointee.time_base) }
 
     /// Sends `packet` (nil = flush at end of input) and passes each frame that comes out to `body`, which must not
-    /// keep it. With `skipIfNonReference` (and a codec that allows it) a non-reference frame is not decoded.
-    func decode(_ packet: Packet?, skipIfNonReference: Bool = false, _ body: (Frame) throws -> Void) throws {
-        codec.pointer.pointee.skip_frame = skipIfNonReference && canSkipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
+    /// keep it. With `skipIfNonReference` (and a codec that allows it) a non-reference frame is not decoded; with
+    /// `keyframesOnly` no frame but a keyframe is.
+    func decode(
+        _ packet: Packet?, skipIfNonReference: Bool = false, keyframesOnly: Bool = false, _ body: (Frame) throws -> Void
+    ) throws {
+        codec.pointer.pointee.skip_frame =
+            keyframesOnly ? AVDISCARD_NONKEY
+            : skipIfNonReference && canSkipNonReference ? AVDISCARD_NONREF : AVDISCARD_DEFAULT
         var sent = false
         while !sent {
             do {

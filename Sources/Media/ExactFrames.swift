@@ -18,12 +18,9 @@ extension MediaSource {
         return reader.report
     }
 
-    /// The frames `sampler` picks out of the video stream, as `frames(at:size:_:)` delivers them.
-    @discardableResult
-    public func frames(sampledBy sampler: UniformSampler, size: FrameSize? = nil,
-                       _ body: (VideoFrame, SamplingReport) throws -> Void) throws -> SamplingReport {
-        try frames(at: sampler.indices(frameCount: videoIndex().frameCount), size: size, body)
-    }
+    /// The number of frames of the video stream, exactly (what `frames(at:)` indices count; a caller's sampler picks
+    /// indices below it).
+    public func videoFrameCount() throws -> Int { try videoIndex().frameCount }
 }
 
 /// The decode plan and loop behind `MediaSource.frames(at:size:_:)`.

@@ -16,14 +16,18 @@ public struct ReadRequest: Sendable {
     public var skipNonReference: Bool
     /// Decode the audio stream to 16 kHz mono Float32.
     public var audio: Bool
+    /// With a rate: decode keyframes only and keep the one nearest each 1/fps instant (`.keyframes`), every frame
+    /// (`.all`), or keyframes only while the stream's keyframe interval fits the rate (`.auto`, see KeyframeSampling).
+    public var decoding: FrameDecoding
 
     public init(video: Bool = true, size: FrameSize? = nil, framesPerSecond: Double? = nil,
-                skipNonReference: Bool = false, audio: Bool = false) {
+                skipNonReference: Bool = false, audio: Bool = false, decoding: FrameDecoding = .all) {
         self.video = video
         self.size = size
         self.framesPerSecond = framesPerSecond
         self.skipNonReference = skipNonReference
         self.audio = audio
+        self.decoding = decoding
     }
 }
 
@@ -55,6 +59,11 @@ public final class MediaReader {
     private var finished = false
     private var firstPTS: Double?
     private var lastSlot = Int.min
+    private var keyframes: KeyframeSampling
+    private let picker: NearestKeyframePicker
+
+    /// Whether the video decoder decodes keyframes only now (see `ReadRequest.decoding`).
+    public var decodesKeyframesOnly: Bool { keyframes.isActive }
 
     /// Frames decoded so far (kept or not), in presentation order; the next frame's `index`.
     public private(set) var decodedFrames = 0
@@ -72,6 +81,8 @@ public final class MediaReader {
         audio = request.audio ? try Decoder(source.audioStream(), location) : nil
         scaler = FrameScaler(size: request.size, location)
         resampler = AudioResampler(location)
+        keyframes = KeyframeSampling(choice: request.decoding, framesPerSecond: request.framesPerSecond)
+        picker = try NearestKeyframePicker(location)
         source.format.discardAll(except: Set([video, audio].compactMap { $0?.stream.pointee.index }))
         source.isAtStart = false
     }
@@ -89,7 +100,12 @@ public final class MediaReader {
             defer { packet.unref() }
             let stream = packet.pointer.pointee.stream_index
             if let video, stream == video.stream.pointee.index {
-                try video.decode(packet, skipIfNonReference: request.skipNonReference) { try take(video: $0, video) }
+                if packet.isKey, keyframes.observe(keyPacketAt: packet.seconds(video.timeBase)), !keyframes.isActive {
+                    picker.reset()
+                }
+                try video.decode(packet, skipIfNonReference: request.skipNonReference, keyframesOnly: keyframes.isActive) {
+                    try take(video: $0, video)
+                }
             } else if let audio, stream == audio.stream.pointee.index {
                 try audio.decode(packet) { try take(audio: $0, audio) }
             }
@@ -111,6 +127,14 @@ public final class MediaReader {
             guard pts.isFinite else { return }  // a frame with no timestamp cannot be placed in a slot
             let start = firstPTS ?? pts
             firstPTS = start
+            if keyframes.isActive {  // the keyframe nearest each instant; slots and instants share one grid
+                var next = lastSlot == Int.min ? 0 : lastSlot + 1
+                try picker.offer(frame, index: index, pts: pts, start: start, rate: rate, nextInstant: &next) {
+                    ready.append(.video(try scaler.convert($0, index: $1, pts: $2)))
+                }
+                lastSlot = next - 1
+                return
+            }
             let slot = Int(((pts - start) * rate + 1e-6).rounded(.down))
             guard slot > lastSlot else { return }
             lastSlot = slot

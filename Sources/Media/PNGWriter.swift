@@ -1,8 +1,9 @@
-// Writes RGB24 frames as PNG files with FFmpeg's PNG encoder, so a person can look at sampled frames.
+// Encodes RGB24 frames as PNG with FFmpeg's PNG encoder, so a person can look at sampled frames. The bytes are
+// written by the caller like every other output (Formats' OutputFile: temporary name, no links followed, rename).
 import CFFmpeg
 import Foundation
 
-/// Encodes `VideoFrame`s to PNG files (FFmpeg's PNG encoder; one encoder per frame size, reused).
+/// Encodes `VideoFrame`s as PNG (FFmpeg's PNG encoder; one encoder per frame size, reused).
 public final class PNGWriter {
     private var encoder: CodecContext?
     private var encoderSize: FrameSize?
@@ -14,8 +15,8 @@ public final class PNGWriter {
         packet = try Packet("png")
     }
 
-    /// Writes `image` to `path`; failures are `.output` errors naming the path.
-    public func write(_ image: VideoFrame, to path: String) throws {
+    /// The PNG bytes of `image`; failures are errors naming `path` (the file they are meant for).
+    public func encode(_ image: VideoFrame, for path: String) throws -> Data {
         let size = FrameSize(width: image.width, height: image.height)
         guard image.width > 0, image.height > 0, image.rgb.count == image.width * image.height * 3 else {
             throw MediaError(.usage, path, "not an RGB24 picture of \(image.width)x\(image.height)")
@@ -24,7 +25,7 @@ public final class PNGWriter {
             encoder = try CodecContext.encoder(AV_CODEC_ID_PNG, width: image.width, height: image.height, format: AV_PIX_FMT_RGB24, path)
             encoderSize = size
         }
-        guard let encoder else { return }
+        guard let encoder else { throw MediaError(.internal, path, "no PNG encoder") }
         try fill(frame, with: image, path)
         defer { frame.unref() }
         var bytes = Data()
@@ -33,11 +34,7 @@ public final class PNGWriter {
             bytes.append(packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size))
             packet.unref()
         }
-        do {
-            try bytes.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw MediaError(.output, path, "cannot write (\(error.localizedDescription))")
-        }
+        return bytes
     }
 
     /// Copies the picture into an FFmpeg-allocated frame row by row (FFmpeg's rows may be padded).

@@ -87,6 +87,7 @@ public final class AttentionCluster: FeatureClassifier {
 
     /// Feature widths per modality (rgb, audio), from the weights.
     public var featureWidths: [Int] { sizes.featureDims }
+    public var classCount: Int { sizes.classes }
 
     /// The forward pass; `training` draws dropout from `rng` and keeps what `backward` needs.
     public func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {

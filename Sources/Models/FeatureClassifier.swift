@@ -5,6 +5,10 @@ import Tensor
 public protocol FeatureClassifier: TrainableModel {
     /// Feature widths per modality (rgb, audio), from the weights.
     var featureWidths: [Int] { get }
+    /// K, the number of classes (logit width), from the weights.
+    var classCount: Int { get }
+    /// The dropout probability training applies (AttentionCluster: also its ×(1−p) inference scale).
+    var dropoutRate: Float { get set }
     /// The forward pass: logits [B, K]. With `training`, dropout is drawn from `rng` and what `backward` needs is
     /// kept; without it, inference (AttentionCluster's dropout becomes a ×(1−p) scale). Inputs must be validated.
     func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor

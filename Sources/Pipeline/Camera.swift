@@ -1,5 +1,6 @@
-// One watched camera: a decode loop (connect, sample, extract, window) on its own thread, feeding a classifier
-// loop on another through a one-slot mailbox, so a slow model never stalls decoding.
+// One watched camera: threads and reconnects. A decode loop (connect, read, FeatureStream) on its own thread feeds
+// a classifier loop (WindowScorer, EventTracker, EventSink) on another through a one-slot mailbox, so a slow model
+// never stalls decoding.
 import Features
 import Foundation
 import Media
@@ -111,41 +112,42 @@ final class Camera: @unchecked Sendable {
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
-                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio))
-        var extractor = try stages.makeExtractor()
-        var audio = CameraAudio(
-            extractor: hasAudio ? try stages.makeAudioExtractor() : nil, dimension: classifier.audioDimension)
-        var window = RollingWindow(
-            windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: extractor.dimension)
-        var audioWindow = RollingWindow(
-            windowSeconds: settings.windowSeconds, capacity: settings.windowFrames, dimension: audio.dimension)
-        var scheduler = try StrideScheduler(strideSeconds: settings.strideSeconds)
-        var clock = StreamClock()
+                skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio,
+                decoding: settings.decoding == .auto && spec.isLocalFile ? .all : settings.decoding))
+        var stream = try FeatureStream(
+            extractor: try stages.makeExtractor(), audioExtractor: hasAudio ? try stages.makeAudioExtractor() : nil,
+            audioDimension: classifier.audioDimension, windowSeconds: settings.windowSeconds,
+            windowFrames: settings.windowFrames, strideSeconds: settings.strideSeconds)
         var online = false
         while let item = try nextItem(reader, tailing: input.isTail && online) {
-            if case .audio(let chunk) = item { audio.append(chunk) }
-            guard case .video(let frame) = item, frame.pts.isFinite else { continue }
-            watchdog.feed()
-            if !online {
-                online = true
-                wasOnline = true
-                lock.withLock { away = false }
-                backoff.reset()
-                report(.online, "connected")
+            switch item {
+            case .audio(let chunk):
+                hand(try stream.append(chunk), keyframesOnly: reader.decodesKeyframesOnly)
+            case .video(let frame):
+                guard frame.pts.isFinite else { continue }
+                watchdog.feed()
+                if !online {
+                    online = true
+                    wasOnline = true
+                    lock.withLock { away = false }
+                    backoff.reset()
+                    report(.online, "connected")
+                }
+                hand(try stream.append(frame), keyframesOnly: reader.decodesKeyframesOnly)
             }
-            let vector = try extractor.extract(rgb: frame.rgb, width: frame.width, height: frame.height, pts: frame.pts)
-            try window.append(TimedFeatures(pts: frame.pts, vector: vector))
-            try audioWindow.append(TimedFeatures(pts: frame.pts, vector: try audio.vector(at: frame.pts)))
-            let endTime = clock.epoch(pts: frame.pts)
-            guard scheduler.isDue(pts: frame.pts), let startPts = window.startPts else { continue }
-            let job = CameraWindowJob(
-                window: window, audio: audioWindow, startTime: clock.peek(pts: startPts) ?? endTime, endTime: endTime,
-                arrivedAt: NoFramesWatchdog.monotonicSeconds())
-            mailbox.put(job, waitForRoom: spec.isLocalFile)
         }
+        if !isStopping { hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly) }
         if isStopping { return "shutdown" }
         if watchdog.isStarved && !input.isTail { return starvedReason }
         return spec.isLocalFile ? "end of file" : "end of stream"
+    }
+
+    /// Puts due windows in the mailbox (a file waits for room; a live input replaces a waiting window).
+    private func hand(_ windows: [FeatureStream.Window], keyframesOnly: Bool) {
+        for window in windows {
+            let job = CameraWindowJob(window, arrivedAt: NoFramesWatchdog.monotonicSeconds(), keyframesOnly: keyframesOnly)
+            mailbox.put(job, waitForRoom: spec.isLocalFile)
+        }
     }
 
     /// The reader's next item; for a tailed file, a read that times out means the file stopped growing: its end.

@@ -1,4 +1,4 @@
-// A camera's classifier loop: windows from the mailbox → model → `window` line → event tracker → lifecycle lines.
+// A camera's classifier loop: windows from the mailbox → Scorer → `window` line → EventTracker → EventSink.
 import Foundation
 import Stream
 
@@ -17,19 +17,13 @@ extension Camera {
                 let window = WindowEvent(
                     camera: spec.name, startPts: job.window.startPts ?? 0, endPts: job.window.endPts ?? 0,
                     startTime: job.startTime, endTime: job.endTime, frames: frames,
-                    topK: topK(scores), latency: NoFramesWatchdog.monotonicSeconds() - job.arrivedAt,
-                    droppedWindows: mailbox.droppedCount)
+                    topK: classifier.scorer.best(scores, stages.topK), latency: NoFramesWatchdog.monotonicSeconds() - job.arrivedAt,
+                    droppedWindows: mailbox.droppedCount, decode: job.keyframesOnly ? .keyframes : .all)
                 write([.window(window)] + tracker.observe(scores: scores, at: job.endTime).map(Event.lifecycle))
             } catch {
                 FileHandle.standardError.write(Data("vigil: \(spec.name): \(Camera.describe(error))\n".utf8))
             }
         }
         write(tracker.finish().map(Event.lifecycle))
-    }
-
-    /// The `stages.topK` best classes, highest first.
-    private func topK(_ scores: [Float]) -> [LabelScore] {
-        let best = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        return best.prefix(stages.topK).map { LabelScore(classIndex: $0, label: classifier.labels[$0], score: scores[$0]) }
     }
 }

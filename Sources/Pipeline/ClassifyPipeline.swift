@@ -3,6 +3,7 @@ import Features
 import Formats
 import Foundation
 import Media
+import Models
 import Tensor
 
 /// The result of classifying one input: what `vigil classify` prints as one JSON line.
@@ -17,7 +18,7 @@ public struct ClassificationResult: Encodable, Sendable {
     /// Whether the input has an audio track (false: zero audio features, docs/extractors.md).
     public var audio: Bool
     public var damagedFrames: Int
-    public var topK: [Prediction.ClassScore]
+    public var topK: [ClassScore]
     public var timings: StageTimings
 
     enum CodingKeys: String, CodingKey {
@@ -57,18 +58,17 @@ public final class ClassifyPipeline {
         let result = ClassificationResult(
             source: location, duration: features.duration, model: predictor.modelType, frames: modelRows(features.frameCount),
             sampledFrames: features.frameCount, audio: features.hasAudio, damagedFrames: features.damagedFrames,
-            topK: predictor.best(scores, topK), timings: features.timings)
+            topK: predictor.scorer.best(scores, topK), timings: features.timings)
         return (result, features)
     }
 
     /// Sigmoid scores [K] of one record.
     func scores(_ record: FeatureRecord) throws -> [Float] {
-        try predictor.logits(record).map(Elementwise.sigmoidScalar)
+        Scorer.sigmoid(try predictor.logits(record))
     }
 
     /// How many rows the model reads out of `count` extracted ones.
     func modelRows(_ count: Int) -> Int {
-        if case .attentionCluster(_, let sampler) = predictor.model { return sampler.segments }
-        return count
+        predictor.scorer.sampler?.segments ?? count
     }
 }

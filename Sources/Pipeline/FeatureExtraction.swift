@@ -2,6 +2,7 @@
 import Features
 import Foundation
 import Media
+import Models
 import Tensor
 
 /// Decodes an input, samples its frames, and turns them and the audio into feature rows.
@@ -65,7 +66,8 @@ public final class FeatureExtraction {
         case .segments(let count, let mode):
             let before = timings.rgb
             let start = DispatchTime.now().uptimeNanoseconds
-            let report = try source.frames(sampledBy: UniformSampler(segments: count, mode: mode), size: sampling.frameSize) {
+            let picks = UniformSampler(segments: count, mode: mode).indices(frameCount: try source.videoFrameCount())
+            let report = try source.frames(at: picks, size: sampling.frameSize) {
                 frame, _ in
                 try take(frame)
                 progress?(Double(timestamps.count) / Double(count))
@@ -93,16 +95,14 @@ public final class FeatureExtraction {
 
     private var frameRate: Double { if case .perSecond(let fps) = sampling.rate { fps } else { 1 } }
 
-    /// One audio row per frame time t: the features of the second [t, t + 1) (the last full second when the audio
+    /// One audio row per frame time t, by `AudioSecond` (the second [t, t + 1), the last full second when the audio
     /// ends sooner); all zeros without an audio track. [T, Daudio]
     private func audioRows(_ samples: [Float], start: Double, at times: [Double], hasAudio: Bool) throws -> Tensor {
-        let d = audioExtractor.dimension, window = featureAudioSampleRate
+        let d = audioExtractor.dimension
         var rows = [Float](repeating: 0, count: times.count * d)
         guard hasAudio, !samples.isEmpty else { return Tensor(shape: [times.count, d], scalars: rows) }
         for (t, time) in times.enumerated() {
-            let first = Int(((time - start) * Double(featureAudioSampleRate)).rounded())
-            let begin = max(0, min(first, samples.count - window)), end = min(samples.count, begin + window)
-            let vector = try audioExtractor.extract(window: samples[begin..<end])
+            let vector = try AudioSecond.vector(at: time, samples: samples[...], start: start, extractor: audioExtractor)
             rows.replaceSubrange((t * d)..<((t + 1) * d), with: vector)
         }
         return Tensor(shape: [times.count, d], scalars: rows)

@@ -1,5 +1,6 @@
 // How many frames a run takes from a file: a fixed rate, or a fixed count spread uniformly.
 import Media
+import Models
 
 /// The frame-sampling plan of a run: `--fps F` (default 1, YouTube-8M's rate) or `--seg-num N` uniform picks.
 public struct FrameSampling: Sendable, Equatable {

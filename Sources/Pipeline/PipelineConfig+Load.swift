@@ -1,17 +1,16 @@
 // Reading a pipeline file: which layout it uses, then that layout's reader.
+import Formats
 import Foundation
 import Yams
 
 extension PipelineConfig {
     /// Reads a pipeline file in Vigil's layout, PaddleVideo's (`MODEL.head`) or PaddleCV's (`MODEL.name`).
     public static func load(contentsOf file: URL) throws -> PipelineConfig {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
-            throw PipelineError.unreadable(path: file.path, reason: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw PipelineError.unreadable(path: file.path, reason: "is a directory") }
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw PipelineError.unreadable(path: file.path, reason: "cannot be read")
+        let data: Data
+        do {
+            data = try InputFile.read(file)  // a FIFO or a device is refused, not waited on
+        } catch let error as FormatError {
+            throw PipelineError.unreadable(path: file.path, reason: error.reason)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PipelineError.malformedYAML(path: file.path, reason: "not UTF-8 text")

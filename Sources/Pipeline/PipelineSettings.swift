@@ -1,6 +1,7 @@
 // One place where a pipeline file and command-line flags become the settings of a run (flags win).
 import Foundation
 import Media
+import Models
 
 /// What a run uses, resolved from a pipeline file and flags. Defaults: 1 frame/s, 224×224 frames, built-in
 /// extractors, top 5, center row sampling.

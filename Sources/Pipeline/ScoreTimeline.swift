@@ -1,6 +1,7 @@
 // `--timeline OUT.svg`: per-class score over time, from the model run on sliding windows of a file's features.
 import Formats
 import Foundation
+import Models
 
 /// Scores of a few classes over sliding windows of one input.
 public struct ScoreTimeline: Sendable {
@@ -8,7 +9,7 @@ public struct ScoreTimeline: Sendable {
     /// Centre of each window, seconds.
     public var times: [Double]  // [W]
     /// The classes drawn (the file's top-k).
-    public var classes: [Prediction.ClassScore]
+    public var classes: [ClassScore]
     /// scores[w][c]: score of classes[c] in window w.
     public var scores: [[Float]]  // [W, C]
     public var windowSeconds: Double
@@ -16,7 +17,7 @@ public struct ScoreTimeline: Sendable {
 
 extension ClassifyPipeline {
     /// Runs the model on windows of about `windowSeconds` of `features` (at most ~200 windows), for `classes`.
-    public func timeline(_ features: ExtractedFeatures, classes: [Prediction.ClassScore], windowSeconds: Double = 10) throws -> ScoreTimeline {
+    public func timeline(_ features: ExtractedFeatures, classes: [ClassScore], windowSeconds: Double = 10) throws -> ScoreTimeline {
         let t = features.frameCount
         let times = features.timestamps
         let span = max(times.last ?? 0, 1e-9) - (times.first ?? 0)
@@ -27,7 +28,7 @@ extension ClassifyPipeline {
         for start in Swift.stride(from: 0, through: t - window, by: stride) {
             let rows = Array(start..<(start + window))
             let record = FeatureRecord(
-                id: features.source, rgb: Predictor.rows(features.rgb, rows), audio: Predictor.rows(features.audio, rows))
+                id: features.source, rgb: features.rgb.gatheringRows(rows), audio: features.audio.gatheringRows(rows))
             let all = try self.scores(record)
             scores.append(classes.map { all[$0.classIndex] })
             centres.append((times[start] + times[start + window - 1]) / 2)

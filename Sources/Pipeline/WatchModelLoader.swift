@@ -13,7 +13,7 @@ enum WatchModelLoader {
         let config = settings.config
         let weights = try CheckedWeights(url, model: config.model)
         let labelMap = try weights.labels(settings.labels)
-        let names = (labelMap?.names ?? []).enumerated().map { $1 ?? String($0) }
+        let names = labelMap?.names ?? []
         switch weights.type {
         case .attentionCluster:
             let picks = segNum ?? config.sampling.segNum ?? 100

@@ -18,6 +18,8 @@ public struct WatchRequest: Sendable {
     public var noFramesTimeout: Double?
     /// "tcp" or "udp" for rtsp:// cameras.
     public var rtspTransport: String?
+    /// `--decode`: auto, all or keyframes.
+    public var decoding: FrameDecoding?
 
     /// A request over `settings`.
     public init(settings: PipelineSettings) { self.settings = settings }
@@ -67,6 +69,7 @@ public struct WatchRequest: Sendable {
         watch.retrySeconds = retryInterval ?? watch.retrySeconds
         watch.noFramesTimeoutSeconds = noFramesTimeout ?? watch.noFramesTimeoutSeconds
         watch.rtspTransport = rtspTransport ?? camera.extra["transport"] ?? watch.rtspTransport
+        watch.decoding = decoding ?? watch.decoding
         return watch
     }
 

@@ -1,5 +1,6 @@
 // One camera's watch settings: sampling rate, window, stride, reconnect pacing; their relations checked in one place.
 import Foundation
+import Media
 import Stream
 
 /// How a camera is sampled, windowed, classified and reconnected. `validated()` checks every value and relation.
@@ -18,6 +19,9 @@ public struct WatchSettings: Sendable, Equatable {
     public var rtspTransport = "tcp"
     /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
     public var skipNonReferenceFrames = true
+    /// Which frames are decoded (`--decode`): `auto` decodes keyframes only on a network camera whose keyframe
+    /// interval fits the sampling interval, and every frame of a file.
+    public var decoding = FrameDecoding.auto
 
     /// Defaults.
     public init() {}

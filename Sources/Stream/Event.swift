@@ -1,25 +1,5 @@
 // The lines `vigil watch` prints: one JSON object per line, told apart by "type" (docs/events.md).
-
-/// A class and its score, as listed in a window's `top_k`.
-public struct LabelScore: Codable, Sendable, Equatable {
-    /// Index of the class in the model's output.
-    public var classIndex: Int
-    /// The class's name (its index as text when no label map is loaded).
-    public var label: String
-    /// Sigmoid score in [0, 1].
-    public var score: Float
-
-    /// A scored class.
-    public init(classIndex: Int, label: String, score: Float) {
-        self.classIndex = classIndex
-        self.label = label
-        self.score = score
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case classIndex = "class", label, score
-    }
-}
+import Models
 
 /// One classified window: `{"type":"window", ...}`.
 public struct WindowEvent: Codable, Sendable, Equatable {
@@ -34,16 +14,21 @@ public struct WindowEvent: Codable, Sendable, Equatable {
     /// Vectors the model read.
     public var frames: Int
     /// Best classes, highest score first.
-    public var topK: [LabelScore]
+    public var topK: [ClassScore]
     /// Seconds from the window's last frame arriving to its scores being known.
     public var latency: Double
     /// Windows of this camera dropped so far because the model was still busy.
     public var droppedWindows: Int
+    /// Which frames the decoder decoded when the window became due: every frame, or keyframes only (`--decode`).
+    public var decode: Decode?
+
+    /// The decoding behind a window's frames.
+    public enum Decode: String, Codable, Sendable { case all, keyframes }
 
     /// A classified window.
     public init(
         camera: String, startPts: Double, endPts: Double, startTime: Double, endTime: Double, frames: Int,
-        topK: [LabelScore], latency: Double, droppedWindows: Int
+        topK: [ClassScore], latency: Double, droppedWindows: Int, decode: Decode? = nil
     ) {
         self.camera = camera
         self.startPts = startPts
@@ -54,11 +39,12 @@ public struct WindowEvent: Codable, Sendable, Equatable {
         self.topK = topK
         self.latency = latency
         self.droppedWindows = droppedWindows
+        self.decode = decode
     }
 
     enum CodingKeys: String, CodingKey {
         case camera, startPts = "start_pts", endPts = "end_pts", startTime = "start_time", endTime = "end_time"
-        case frames, topK = "top_k", latency, droppedWindows = "dropped_windows"
+        case frames, topK = "top_k", latency, droppedWindows = "dropped_windows", decode
     }
 }
 
@@ -82,7 +68,8 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
     /// Stable from `start` to `end`.
     public var id: String
     public var camera: String
-    public var label: String
+    /// The class's name; nil (printed `null`) when the label map has none.
+    public var label: String?
     public var classIndex: Int
     /// This window's score (for `end`: the last score seen).
     public var score: Float
@@ -97,7 +84,7 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
 
     /// A lifecycle step.
     public init(
-        phase: Phase, id: String, camera: String, label: String, classIndex: Int, score: Float, topScore: Float,
+        phase: Phase, id: String, camera: String, label: String?, classIndex: Int, score: Float, topScore: Float,
         startTime: Double, endTime: Double?, reason: EndReason?
     ) {
         self.phase = phase
@@ -122,7 +109,7 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
         try container.encode(phase, forKey: .phase)
         try container.encode(id, forKey: .id)
         try container.encode(camera, forKey: .camera)
-        try container.encode(label, forKey: .label)
+        try container.encode(label, forKey: .label)  // null when the class has no name
         try container.encode(classIndex, forKey: .classIndex)
         try container.encode(score, forKey: .score)
         try container.encode(topScore, forKey: .topScore)

@@ -25,20 +25,21 @@ public struct EventTracker {
 
     /// Camera name carried by every event.
     public let camera: String
-    private let labels: [String]
+    private let labels: [String?]
     private let thresholds: [EventHysteresis]  // [K]
     private var states: [LabelState]  // [K]
     private var makeID: (Double) -> String
 
-    /// A tracker for `camera` over classes named `labels` (index = class), with `policy`'s thresholds.
+    /// A tracker for `camera` over classes named `labels` (index = class; nil: no name, its lines print
+    /// `"label": null`), with `policy`'s thresholds (an unnamed class is looked up by its index as text).
     /// `makeID` turns a start time into an event id (default: Frigate's `<epoch>-<6 random characters>`).
     public init(
-        camera: String, labels: [String], policy: EventPolicy,
+        camera: String, labels: [String?], policy: EventPolicy,
         makeID: @escaping (Double) -> String = EventTracker.randomID
     ) {
         self.camera = camera
         self.labels = labels
-        thresholds = labels.map { policy.thresholds(for: $0) }
+        thresholds = labels.enumerated().map { policy.thresholds(for: $1 ?? String($0)) }
         states = Array(repeating: LabelState(), count: labels.count)
         self.makeID = makeID
     }

@@ -1,20 +1,18 @@
 // Serialises events from every camera onto one output, a whole line per write, flushed at once.
 import Foundation
 
-/// Writes events as JSON Lines to a file descriptor (stdout by default). One lock orders the lines of all cameras;
-/// each line goes out in a single unbuffered write, so a reader sees it as soon as it is printed. The first sink.
+/// Writes events as JSON Lines to a file descriptor (stdout by default) through a `JSONLineWriter`: one lock orders
+/// the lines of all cameras; each line goes out in a single unbuffered write. The first sink.
 public final class EventWriter: EventSink, @unchecked Sendable {
-    private let descriptor: Int32
-    private let encoder = JSONEncoder()
+    private let lines: JSONLineWriter
     private let lock = NSLock()
     /// When false, `window` events are not written (lifecycle and status events always are).
     public let writesWindows: Bool
 
-    /// A writer to `descriptor` (1 = stdout).
+    /// A writer to `descriptor` (1 = stdout, shared with every other stdout line of the process).
     public init(descriptor: Int32 = 1, writesWindows: Bool = true) {
-        self.descriptor = descriptor
+        lines = descriptor == 1 ? .standardOutput : JSONLineWriter(descriptor: descriptor)
         self.writesWindows = writesWindows
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // the same line for the same event
     }
 
     public var name: String { "stdout" }
@@ -35,25 +33,7 @@ public final class EventWriter: EventSink, @unchecked Sendable {
     /// Writes `event` as one line.
     public func write(_ event: Event) throws(StreamError) {
         if case .window = event, !writesWindows { return }
-        lock.lock()  // the encoder is not thread-safe either
-        defer { lock.unlock() }
-        var line: Data
-        do { line = try encoder.encode(event) } catch { throw .write("cannot encode event: \(error)") }
-        line.append(0x0A)
-        let failure = line.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Int32 in
-            guard let base = bytes.baseAddress else { return 0 }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return 0
-        }
-        if failure != 0 { throw .write(String(cString: strerror(failure))) }
-        delivered += 1
+        try lines.write(event)
+        lock.withLock { delivered += 1 }
     }
 }

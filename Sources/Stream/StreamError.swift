@@ -7,7 +7,7 @@ public enum StreamError: Error, Equatable, LocalizedError, CustomNSError {
     case featureWidth(expected: Int, got: Int)
     /// An event setting outside its range (names the setting).
     case badSetting(String)
-    /// Writing an event line failed (stdout closed, disk full).
+    /// Writing a JSON line failed (stdout closed, disk full).
     case write(String)
 
     public var errorDescription: String? {
@@ -15,7 +15,7 @@ public enum StreamError: Error, Equatable, LocalizedError, CustomNSError {
         case .featureWidth(let expected, let got):
             "feature vector has \(got) values, the window holds \(expected)"
         case .badSetting(let message): message
-        case .write(let reason): "cannot write events to stdout: \(reason)"
+        case .write(let reason): "cannot write to stdout: \(reason)"
         }
     }
 

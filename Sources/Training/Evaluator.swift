@@ -6,12 +6,12 @@ import Tensor
 /// Runs a model in inference mode over datasets; AttentionCluster sees each segment's centre row.
 public struct Evaluator {
     /// The model to measure.
-    public let model: any TrainableClassifier
+    public let model: any FeatureClassifier
     /// AttentionCluster's rows per video; nil keeps every row (AttentionLSTM).
     public let sampling: SegmentSampling?
 
     /// An evaluator of `model`.
-    public init(model: any TrainableClassifier, sampling: SegmentSampling?) {
+    public init(model: any FeatureClassifier, sampling: SegmentSampling?) {
         self.model = model
         self.sampling = sampling
     }

@@ -36,7 +36,7 @@ public struct TrainingOptions: Sendable {
 /// Fits a model to a dataset, one epoch at a time, and measures it.
 public final class Trainer {
     /// The model being trained (its parameters change in place).
-    public let model: any TrainableClassifier
+    public let model: any FeatureClassifier
     /// The options it was built with.
     public let options: TrainingOptions
     /// Measures the model in inference mode with the same segment sampling.
@@ -44,7 +44,7 @@ public final class Trainer {
     private let optimizer: any Optimizer
 
     /// A trainer for `model`; the optimiser starts fresh.
-    public init(model: any TrainableClassifier, options: TrainingOptions) {
+    public init(model: any FeatureClassifier, options: TrainingOptions) {
         self.model = model
         self.options = options
         optimizer = options.optimizer.make()
@@ -67,7 +67,7 @@ public final class Trainer {
     public func trainEpoch(
         _ data: FeatureDataset, epoch: Int, progress: (Int, Int) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }
     ) -> Double {
-        var rng = SeededGenerator(seed: options.seed).derived(UInt64(epoch))
+        var rng = SplitMix64(seed: options.seed).derived(UInt64(epoch))
         let order = Array(data.videos.indices).shuffled(using: &rng)
         let batches = FeatureDataset.batches(order, size: options.batchSize)
         let rate = options.schedule.learningRate(epoch: epoch)
@@ -82,7 +82,7 @@ public final class Trainer {
     }
 
     /// One optimisation step on the videos at `indices`; returns their summed per-video loss.
-    private func step(_ data: FeatureDataset, _ indices: [Int], learningRate: Float, rng: inout SeededGenerator) -> Double {
+    private func step(_ data: FeatureDataset, _ indices: [Int], learningRate: Float, rng: inout SplitMix64) -> Double {
         let batch = trainingBatch(data, indices, rng: &rng)
         let labels = data.labelMatrix(indices, classes: model.classCount)  // [B, K]
         let loss = step(batch, labels: labels, learningRate: learningRate, rng: &rng)
@@ -107,7 +107,7 @@ public final class Trainer {
     }
 
     /// The batch the model trains on: AttentionCluster sees one random row per segment.
-    private func trainingBatch(_ data: FeatureDataset, _ indices: [Int], rng: inout SeededGenerator) -> FeatureBatch {
+    private func trainingBatch(_ data: FeatureDataset, _ indices: [Int], rng: inout SplitMix64) -> FeatureBatch {
         guard let sampling = options.sampling else {
             return FeatureBatch(rgb: indices.map { data.videos[$0].rgb }, audio: indices.map { data.videos[$0].audio })
         }

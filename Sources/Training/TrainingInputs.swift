@@ -1,5 +1,6 @@
 // TrainingInputs: builds what `vigil train` and `vigil eval` run from files — label names, a fresh or resumed
 // model with its trainer and session, an evaluator for saved weights.
+import Models
 import Foundation
 import Formats
 import Tensor
@@ -35,10 +36,10 @@ public enum TrainingInputs {
             weights = file.tensors
             optimizerState = try Checkpoint.optimizerState(beside: resume, kind: options.optimizer, epochsCompleted: saved.epochsCompleted)
         } else {
-            var rng = SeededGenerator(seed: options.seed).derived(.max)
+            var rng = SplitMix64(seed: options.seed).derived(.max)
             weights = blueprint.initialWeights(using: &rng)
         }
-        var model = try makeTrainableClassifier(type: blueprint.type, weights: weights)
+        var model = try makeFeatureClassifier(type: blueprint.type, weights: weights)
         if let rate = settings.dropRate { model.dropoutRate = Float(rate) }
         let trainer = Trainer(model: model, options: options)
         if let optimizerState { trainer.optimizerState = optimizerState }
@@ -54,7 +55,7 @@ public enum TrainingInputs {
         guard let type = file.modelType?.rawValue ?? modelType else {
             throw TrainingError.usage("\(url.path): cannot tell the model type; pass --config with model.type")
         }
-        var model = try makeTrainableClassifier(type: type, weights: file.tensors)
+        var model = try makeFeatureClassifier(type: type, weights: file.tensors)
         let saved = try CheckpointMetadata(file, path: url.path)
         if let rate = dropRate.map(Float.init) ?? saved?.dropRate { model.dropoutRate = rate }
         let rows = segments ?? saved?.segments ?? 100

@@ -68,6 +68,11 @@ enum TestMedia {
             "-pix_fmt", "yuv420p"])
     }
 
+    /// The same open-GOP H.264 in MP4 (sample tables with composition offsets).
+    static func h264OpenGOPMP4() throws -> String {
+        try make("h264-open-gop.mp4", ["-i", try h264OpenGOP(), "-c", "copy"])
+    }
+
     /// VP9, 150 frames, GOP 60, WebM.
     static func vp9() throws -> String {
         try make("vp9.webm", ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=6",

@@ -2,6 +2,7 @@ import Features
 import Formats
 import Foundation
 import Media
+import Models
 import Testing
 
 @testable import Pipeline

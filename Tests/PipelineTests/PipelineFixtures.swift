@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import Media
+import Models
 import Tensor
 
 /// A fresh temporary folder for one test.

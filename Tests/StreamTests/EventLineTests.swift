@@ -1,5 +1,6 @@
 // Events as JSON Lines: field names, null end_time, round trips, and one whole line per write.
 import Foundation
+import Models
 import Testing
 
 @testable import Stream
@@ -31,7 +32,7 @@ private func line(_ event: Event) throws -> [String: Any] {
     let window = Event.window(
         WindowEvent(
             camera: "rtsp://127.0.0.1:8554/cam", startPts: 0, endPts: 9, startTime: 10, endTime: 19, frames: 10,
-            topK: [LabelScore(classIndex: 1, label: "car", score: 0.5)], latency: 0.01, droppedWindows: 2))
+            topK: [ClassScore(classIndex: 1, label: "car", score: 0.5)], latency: 0.01, droppedWindows: 2))
     let status = Event.status(StatusEvent(camera: "front", state: .reconnecting, reason: "no frames for 20 s"))
     for event in [window, status] {
         let data = try JSONEncoder().encode(event)

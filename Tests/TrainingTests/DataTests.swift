@@ -1,4 +1,5 @@
 // Data lists, segment sampling and settings resolution.
+import Models
 import Foundation
 import Testing
 import Training
@@ -37,8 +38,8 @@ private func temporaryDirectory() throws -> URL {
 @Test func segmentSamplingIsStratified() {
     let sampling = SegmentSampling(segments: 10)
     #expect(sampling.centreRows(count: 100) == [5, 15, 25, 35, 45, 55, 65, 75, 85, 95])
-    #expect(sampling.centreRows(count: 4) == [0, 0, 1, 1, 2, 2, 3, 3, 3, 3].enumerated().map { k, _ in Int((Double(k) + 0.5) * 0.4) })
-    var rng = SeededGenerator(seed: 5)
+    #expect(sampling.centreRows(count: 4) == [0, 0, 1, 1, 1, 2, 2, 3, 3, 3])  // ⌊(2k + 1)·4 / 20⌋
+    var rng = SplitMix64(seed: 5)
     for _ in 0..<50 {
         let rows = sampling.randomRows(count: 37, using: &rng)
         for (k, row) in rows.enumerated() {

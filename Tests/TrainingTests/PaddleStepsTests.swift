@@ -31,11 +31,11 @@ struct StepsFixture: Decodable {
 /// largest magnitude. `zeroGradient` names tensors whose gradient is analytically zero (a softmax is invariant to
 /// a shared bias); Adam turns their round-off into ±lr steps on both sides, so those only stay within 2·lr·step.
 private func checkSteps(
-    _ run: StepsFixture.Run, model: any TrainableClassifier, options: TrainingOptions, zeroGradient: Set<String> = []
+    _ run: StepsFixture.Run, model: any FeatureClassifier, options: TrainingOptions, zeroGradient: Set<String> = []
 ) {
     let trainer = Trainer(model: model, options: options)
     let batch = FeatureBatch(rgb: run.rgb.map(\.tensor), audio: run.audio.map(\.tensor))
-    var rng = SeededGenerator(seed: 0)
+    var rng = SplitMix64(seed: 0)
     for (step, expected) in run.after.enumerated() {
         let loss = trainer.step(batch, labels: run.labels.tensor, learningRate: options.schedule.learningRate(epoch: step), rng: &rng)
         #expect(abs(loss - run.losses[step]) <= 1e-4 * max(1, abs(run.losses[step])), "step \(step) loss \(loss) vs \(run.losses[step])")

@@ -56,8 +56,14 @@ public struct NumpyArray: Sendable, Equatable {
         return count
     }
 
+    /// The most dimensions an array may have: numpy's own limit (NPY_MAXDIMS).
+    public static let maxRank = 64
+
     /// An array whose byte count is checked against its shape; `fortranOrder` data is reordered to C order.
     init(dtype: NumpyDType, shape: [Int], data: Data, fortranOrder: Bool = false, path: String) throws {
+        guard shape.count <= NumpyArray.maxRank else {
+            throw FormatError.malformed(path, "numpy array has \(shape.count) dimensions (numpy allows \(NumpyArray.maxRank))")
+        }
         guard let count = NumpyArray.elementCount(shape),
               case let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.itemSize), !overflow
         else { throw FormatError.malformed(path, "numpy array has an invalid shape \(shape)") }
@@ -72,23 +78,27 @@ public struct NumpyArray: Sendable, Equatable {
 
     public var count: Int { shape.reduce(1, *) }
 
-    /// Rearranges column-major (Fortran) bytes into row-major order.
+    /// Rearranges column-major (Fortran) bytes into row-major order, in time linear in the bytes: the source
+    /// offset is kept up to date as the C-order index advances (an odometer), never recomputed over all axes.
     private static func cOrder(_ data: Data, shape: [Int], itemSize: Int) -> Data {
-        let count = shape.reduce(1, *)
-        var fortranStrides = [Int](repeating: 1, count: shape.count)
-        for axis in 1..<shape.count { fortranStrides[axis] = fortranStrides[axis - 1] * shape[axis - 1] }
+        let dims = shape.filter { $0 != 1 }  // an axis of size 1 moves nothing
+        let count = dims.reduce(1, *)
+        guard dims.count > 1, count > 0 else { return data }
+        var fortranStrides = [Int](repeating: itemSize, count: dims.count)
+        for axis in 1..<dims.count { fortranStrides[axis] = fortranStrides[axis - 1] * dims[axis - 1] }
         var out = [UInt8](repeating: 0, count: data.count)
         data.withUnsafeBytes { (source: UnsafeRawBufferPointer) in
             out.withUnsafeMutableBytes { (target: UnsafeMutableRawBufferPointer) in
-                var index = [Int](repeating: 0, count: shape.count)
+                var index = [Int](repeating: 0, count: dims.count)
+                var from = 0
                 for linear in 0..<count {
-                    var from = 0
-                    for axis in 0..<shape.count { from += index[axis] * fortranStrides[axis] }
-                    for b in 0..<itemSize { target[linear * itemSize + b] = source[from * itemSize + b] }
-                    var axis = shape.count - 1
+                    for b in 0..<itemSize { target[linear * itemSize + b] = source[from + b] }
+                    var axis = dims.count - 1
                     while axis >= 0 {
                         index[axis] += 1
-                        if index[axis] < shape[axis] { break }
+                        from += fortranStrides[axis]
+                        if index[axis] < dims[axis] { break }
+                        from -= dims[axis] * fortranStrides[axis]
                         index[axis] = 0
                         axis -= 1
                     }

@@ -10,6 +10,7 @@ enum PickleGlobal: Sendable {
     case ndarray          // numpy.ndarray (only as _reconstruct's first argument)
     case orderedDict      // collections.OrderedDict
     case codecsEncode     // _codecs.encode(str, 'latin1')
+    case `extension`(String)  // "module.name" a PickleExtension accepted; it interprets the call
 
     init?(module: String, name: String) {
         switch (module, name) {
@@ -23,4 +24,17 @@ enum PickleGlobal: Sendable {
         default: return nil
         }
     }
+}
+
+/// A format built on pickles names the few extra globals it accepts and interprets them; the machine hands it plain
+/// values only, so it can build data but never run code.
+protocol PickleExtension {
+    /// What the extension accepts, for the refusal of any other global.
+    var allowed: String { get }
+    /// Whether the pickle may name `module.name`.
+    func accepts(module: String, name: String) -> Bool
+    /// The value a persistent id (BINPERSID) stands for.
+    func persistentLoad(_ pid: PickleValue) throws -> PickleValue
+    /// Calls an accepted global ("module.name") with plain arguments.
+    func call(_ global: String, _ arguments: [PickleValue]) throws -> PickleValue
 }

@@ -5,7 +5,8 @@ import Foundation
 extension PickleMachine {
     mutating func call(_ callable: PickleNode, _ args: PickleNode) throws -> PickleNode {
         guard case .global(let global) = callable else { throw fail("cannot call a \(callable.typeName)") }
-        guard case .tuple(let a) = args else { throw fail("call arguments must be a tuple, got \(args.typeName)") }
+        guard case .tuple(let argsBox) = args else { throw fail("call arguments must be a tuple, got \(args.typeName)") }
+        let a = argsBox.items
         switch global {
         case .reconstruct:  // _reconstruct(numpy.ndarray, (0,), b'b') → an empty array BUILD fills
             guard a.count == 3, case .global(.ndarray) = a[0] else { throw fail("_reconstruct expects (numpy.ndarray, shape, typecode)") }
@@ -22,7 +23,9 @@ extension PickleMachine {
             guard a.count == 4, case .dtype(let box) = a[1] else { throw fail("_frombuffer expects (buffer, dtype, shape, order)") }
             let raw = try rawBytes(a[0], "_frombuffer")
             guard case .value(.string(let order)) = a[3], order == "C" || order == "F" else { throw fail("_frombuffer order must be 'C' or 'F'") }
-            let array = try NumpyArray(dtype: box.dtype, shape: try shape(a[2]), data: raw, fortranOrder: order == "F", path: path)
+            let dims = try shape(a[2])
+            if order == "F" && dims.count > 1 { try budget.charge(bytes: raw.count) }  // reordered into a copy
+            let array = try NumpyArray(dtype: box.dtype, shape: dims, data: raw, fortranOrder: order == "F", path: path)
             let result = PickleArrayBox()
             result.array = array
             return .array(result)
@@ -32,17 +35,18 @@ extension PickleMachine {
                 let rows: [PickleNode]
                 switch items {
                 case .list(let list): rows = list.items
-                case .tuple(let t): rows = t
+                case .tuple(let t): rows = t.items
                 default: throw fail("OrderedDict expects a list of pairs")
                 }
                 for row in rows {  // Python 3 pairs are tuples, Python 2's OrderedDict pickles [key, value] lists
                     let pair: [PickleNode]
                     switch row {
-                    case .tuple(let items): pair = items
+                    case .tuple(let t): pair = t.items
                     case .list(let list): pair = list.items
                     default: pair = []
                     }
                     guard pair.count == 2 else { throw fail("OrderedDict expects (key, value) pairs") }
+                    try budget.charge(values: 1)  // one OrderedDict may copy a shared list many times
                     entries.append((pair[0], pair[1]))
                 }
             }
@@ -54,9 +58,13 @@ extension PickleMachine {
             guard ["latin1", "latin-1", "latin_1", "iso-8859-1", "iso8859-1"].contains(codec.lowercased()) else {
                 throw fail("_codecs.encode with encoding '\(codec)' (only latin1)")
             }
+            try budget.charge(bytes: text.utf8.count)
             return .value(.bytes(try latin1(text)))
         case .ndarray:
             throw fail("numpy.ndarray may only appear as an argument of _reconstruct")
+        case .extension(let name):
+            guard let pickleExtension else { throw fail("cannot call \(name)") }
+            return .value(try pickleExtension.call(name, try a.map { try value(of: $0, depth: 0) }))
         }
     }
 
@@ -70,27 +78,32 @@ extension PickleMachine {
     }
 
     /// Bytes, or a str holding bytes as latin1 code points (Python 2 pickles read with encoding='latin1').
-    func rawBytes(_ node: PickleNode, _ what: String) throws -> Data {
+    mutating func rawBytes(_ node: PickleNode, _ what: String) throws -> Data {
         switch node {
         case .value(.bytes(let data)): return data
-        case .value(.string(let text)): return try latin1(text)
+        case .value(.string(let text)):
+            try budget.charge(bytes: text.utf8.count)  // a copy, made again each time a shared str is used
+            return try latin1(text)
         default: throw fail("\(what) data must be bytes, got \(node.typeName)")
         }
     }
 
     func shape(_ node: PickleNode) throws -> [Int] {
         guard case .tuple(let dims) = node else { throw fail("array shape must be a tuple, got \(node.typeName)") }
-        return try dims.map {
+        guard dims.items.count <= NumpyArray.maxRank else {
+            throw fail("array shape has \(dims.items.count) dimensions (numpy allows \(NumpyArray.maxRank))")
+        }
+        return try dims.items.map {
             guard case .value(.int(let d)) = $0, d >= 0 else { throw fail("array shape holds a \($0.typeName) that is not a size") }
             return d
         }
     }
 
-    func build(_ target: PickleNode, _ state: PickleNode) throws {
+    mutating func build(_ target: PickleNode, _ state: PickleNode) throws {
         switch target {
         case .array(let box):
             // (version, shape, dtype, is_fortran, raw) or without the version
-            guard case .tuple(var s) = state else { throw fail("ndarray state must be a tuple") }
+            guard case .tuple(let stateBox) = state, case var s = stateBox.items else { throw fail("ndarray state must be a tuple") }
             if s.count == 5 { s.removeFirst() }
             guard s.count == 4, case .dtype(let dtype) = s[1] else { throw fail("ndarray state must be (shape, dtype, fortran, data)") }
             let fortran: Bool
@@ -100,16 +113,17 @@ extension PickleMachine {
             default: throw fail("ndarray fortran flag is a \(s[2].typeName)")
             }
             if case .list = s[3] { throw fail("object arrays are not supported") }
-            box.array = try NumpyArray(
-                dtype: dtype.dtype, shape: try shape(s[0]), data: try rawBytes(s[3], "ndarray"), fortranOrder: fortran, path: path)
+            let dims = try shape(s[0]), raw = try rawBytes(s[3], "ndarray")
+            if fortran && dims.count > 1 { try budget.charge(bytes: raw.count) }  // reordered into a copy
+            box.array = try NumpyArray(dtype: dtype.dtype, shape: dims, data: raw, fortranOrder: fortran, path: path)
         case .dtype(let box):
             // (version, byteorder, subdescr, names, fields, elsize, alignment, flags[, metadata])
-            guard case .tuple(let s) = state, s.count >= 5, case .value(.string(let order)) = s[1] else { throw fail("dtype state is not a dtype's") }
+            guard case .tuple(let stateBox) = state, case let s = stateBox.items, s.count >= 5, case .value(.string(let order)) = s[1] else { throw fail("dtype state is not a dtype's") }
             guard case .value(.none) = s[3], case .value(.none) = s[4] else { throw fail("structured numpy dtypes are not supported") }
             box.dtype.littleEndian = order != ">" || box.dtype.itemSize == 1
         case .dict:
             if case .value(.none) = state { return }
-            if case .dict(let extra) = state, extra.entries.isEmpty { return }
+            if case .dict(let extra) = state, extra.entries.isEmpty || pickleExtension != nil { return }  // torch's _metadata
             throw fail("a dict cannot take BUILD state")
         default:
             throw fail("BUILD on a \(target.typeName)")

@@ -1,6 +1,9 @@
 // PickleMachine: the pickle virtual machine's state and opcode loop (protocols 2–5), bounds- and limit-checked.
 import Foundation
 
+/// A tuple on the VM stack. A box, like every container, so that the machine frees them all iteratively
+/// (breakCycles): 70 000 nested tuples released recursively would overflow the thread's stack.
+final class PickleTupleBox { var items: [PickleNode] = [] }
 /// A mutable list on the VM stack (APPEND may reach it through the memo).
 final class PickleListBox { var items: [PickleNode] = [] }
 /// A mutable dict on the VM stack (SETITEM may reach it through the memo).
@@ -16,7 +19,7 @@ final class PickleDTypeBox {
 /// A value while the VM runs: plain values as they will be loaded, plus the mutable boxes and callables.
 enum PickleNode {
     case value(PickleValue)  // none, bool, int, float, str, bytes, numpy scalar
-    case tuple([PickleNode]), list(PickleListBox), dict(PickleDictBox)
+    case tuple(PickleTupleBox), list(PickleListBox), dict(PickleDictBox)
     case array(PickleArrayBox), dtype(PickleDTypeBox)
     case global(PickleGlobal)
 
@@ -38,15 +41,30 @@ struct PickleMachine {
     var stack: [PickleNode] = []
     var marks: [Int] = []
     var memo: [Int: PickleNode] = [:]
-    /// Every mutable container made, so that a list holding itself (a cycle) can be freed afterwards.
+    /// Every container made, so that a list holding itself (a cycle) and containers nested deeply are freed
+    /// one by one afterwards, never by recursion.
+    var tuples: [PickleTupleBox] = []
     var lists: [PickleListBox] = []
     var dicts: [PickleDictBox] = []
+    /// What the load may still materialise (PickleBudget); everything that copies or multiplies data charges it.
+    var budget: PickleBudget
+    /// A format built on pickles (PyTorch checkpoints) that accepts a few more globals and persistent ids.
+    var pickleExtension: (any PickleExtension)?
     var path: String { reader.path }
 
-    /// Empties every container the run made; the plain values already taken out are unaffected.
+    /// Empties every container the run made; the plain values already taken out are unaffected. Each box is
+    /// still held by these lists while it is emptied, so releasing its items never cascades into other boxes.
     func breakCycles() {
+        for tuple in tuples { tuple.items = [] }
         for list in lists { list.items = [] }
         for dict in dicts { dict.entries = [] }
+    }
+
+    mutating func newTuple(_ items: [PickleNode]) -> PickleNode {
+        let box = PickleTupleBox()
+        box.items = items
+        tuples.append(box)
+        return .tuple(box)
     }
 
     mutating func newList(_ items: [PickleNode] = []) -> PickleNode {
@@ -63,7 +81,10 @@ struct PickleMachine {
         return .dict(box)
     }
 
-    init(_ reader: ByteReader) { self.reader = reader }
+    init(_ reader: ByteReader) {
+        self.reader = reader
+        budget = PickleBudget(fileSize: reader.data.count, path: reader.path)
+    }
 
     func fail(_ reason: String) -> FormatError { .malformed(path, "bad pickle: \(reason)") }
 
@@ -106,8 +127,9 @@ struct PickleMachine {
     }
 
     mutating func global(module: String, name: String) throws -> PickleNode {
+        if let pickleExtension, pickleExtension.accepts(module: module, name: name) { return .global(.extension("\(module).\(name)")) }
         guard let global = PickleGlobal(module: module, name: name) else {
-            throw fail("refuses to load the global \(module).\(name) (only numpy arrays and plain data are allowed)")
+            throw fail("refuses to load the global \(module).\(name) (only \(pickleExtension?.allowed ?? "numpy arrays and plain data") are allowed)")
         }
         return .global(global)
     }
@@ -167,15 +189,15 @@ struct PickleMachine {
             case 0x96: try push(.value(.bytes(try reader.bytes(try reader.length(8, "BYTEARRAY8"), "BYTEARRAY8"))))
 
             // Containers
-            case UInt8(ascii: ")"): try push(.tuple([]))
-            case 0x85: try push(.tuple([try pop("TUPLE1")]))
+            case UInt8(ascii: ")"): try push(newTuple([]))
+            case 0x85: try push(newTuple([try pop("TUPLE1")]))
             case 0x86:
                 let b = try pop("TUPLE2"), a = try pop("TUPLE2")
-                try push(.tuple([a, b]))
+                try push(newTuple([a, b]))
             case 0x87:
                 let c = try pop("TUPLE3"), b = try pop("TUPLE3"), a = try pop("TUPLE3")
-                try push(.tuple([a, b, c]))
-            case UInt8(ascii: "t"): try push(.tuple(try popMark("TUPLE")))
+                try push(newTuple([a, b, c]))
+            case UInt8(ascii: "t"): try push(newTuple(try popMark("TUPLE")))
             case UInt8(ascii: "]"): try push(newList())
             case UInt8(ascii: "l"): try push(newList(try popMark("LIST")))
             case UInt8(ascii: "a"):  // APPEND
@@ -214,6 +236,9 @@ struct PickleMachine {
                 guard let target = stack.last else { throw fail("BUILD on an empty stack") }
                 try build(target, state)
 
+            case 0x51 where pickleExtension != nil:  // BINPERSID, for an extension only
+                let pid = try pop("BINPERSID")
+                try push(.value(try pickleExtension!.persistentLoad(try value(of: pid, depth: 0))))
             case UInt8(ascii: "P"), 0x51: throw fail("persistent ids are not supported (offset \(at))")
             case 0x97, 0x98: throw fail("out-of-band buffers are not supported (offset \(at))")
             default:

@@ -16,8 +16,7 @@ public enum Unpickler {
         var machine = PickleMachine(ByteReader(data, path: path))
         defer { machine.breakCycles() }
         let root = try machine.run()
-        var budget = data.count + 1024
-        return try machine.value(of: root, depth: 0, budget: &budget)
+        return try machine.value(of: root, depth: 0)
     }
 
     /// Loads the pickle file at `url`.
@@ -29,23 +28,32 @@ public enum Unpickler {
 extension PickleMachine {
     // MARK: - Final values
 
-    /// Turns the VM's graph into plain values; `budget` bounds the work for pickles that share one container many times.
-    func value(of node: PickleNode, depth: Int, budget: inout Int) throws -> PickleValue {
+    /// Turns the VM's graph into plain values. Every value made is charged to `budget`, and every array, str and
+    /// bytes its size each time it appears: consumers copy each occurrence, so a shared one is paid for each time.
+    mutating func value(of node: PickleNode, depth: Int) throws -> PickleValue {
         guard depth < Unpickler.maxDepth else { throw fail("containers nested deeper than \(Unpickler.maxDepth)") }
-        budget -= 1
-        guard budget >= 0 else { throw fail("more values than the file's size allows (shared containers?)") }
+        try budget.charge(values: 1)
         switch node {
-        case .value(let plain): return plain
-        case .tuple(let items): return .tuple(try items.map { try value(of: $0, depth: depth + 1, budget: &budget) })
-        case .list(let box): return .list(try box.items.map { try value(of: $0, depth: depth + 1, budget: &budget) })
+        case .value(let plain):
+            switch plain {
+            case .string(let text): try budget.charge(bytes: text.utf8.count)
+            case .bytes(let data): try budget.charge(bytes: data.count)
+            case .array(let array): try budget.charge(bytes: array.data.count)
+            default: break
+            }
+            return plain
+        case .tuple(let box): return .tuple(try box.items.map { try value(of: $0, depth: depth + 1) })
+        case .list(let box): return .list(try box.items.map { try value(of: $0, depth: depth + 1) })
         case .dict(let box):
             return .dict(try box.entries.map {
-                PickleEntry(try value(of: $0.0, depth: depth + 1, budget: &budget), try value(of: $0.1, depth: depth + 1, budget: &budget))
+                PickleEntry(try value(of: $0.0, depth: depth + 1), try value(of: $0.1, depth: depth + 1))
             })
         case .array(let box):
             guard let array = box.array else { throw fail("a numpy array was never filled by BUILD") }
+            try budget.charge(bytes: array.data.count)
             return .array(array)
         case .dtype(let box): return .dtype(box.dtype)
+        case .global(.extension(let name)): return .string(name)  // e.g. torch.FloatStorage inside a persistent id
         case .global: throw fail("a bare global is not data")
         }
     }

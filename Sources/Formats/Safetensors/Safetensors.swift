@@ -32,23 +32,10 @@ public enum Safetensors {
         }
         let headerBytes = try reader.bytes(headerLength, "safetensors header")
         let buffer = try reader.bytes(reader.remaining, "safetensors data")
-        guard let header = try? JSONSerialization.jsonObject(with: headerBytes) as? [String: Any] else {
-            throw FormatError.malformed(path, "safetensors header is not a JSON object")
-        }
-        var metadata: [String: String] = [:]
-        var spans: [TensorSpan] = []
+        let header = try SafetensorsHeader(headerBytes, path: path)
+        let metadata = header.metadata
         var tensors: [String: Tensor] = [:]
-        for (name, entry) in header {
-            if name == "__metadata__" {
-                guard let map = entry as? [String: Any] else { throw FormatError.malformed(path, "__metadata__ is not an object") }
-                for (key, value) in map {
-                    guard let text = value as? String else { throw FormatError.malformed(path, "__metadata__ value \(key) is not a string") }
-                    metadata[key] = text
-                }
-                continue
-            }
-            spans.append(try span(name, entry, buffer: buffer, path: path))
-        }
+        var spans = try header.entries.map { try span($0, buffer: buffer, path: path) }
         spans.sort { $0.range.lowerBound < $1.range.lowerBound }
         for (a, b) in zip(spans, spans.dropFirst()) where b.range.lowerBound < a.range.upperBound {
             throw FormatError.malformed(path, "tensors \(a.name) and \(b.name) overlap in the data buffer")
@@ -60,18 +47,6 @@ public enum Safetensors {
         return (tensors, metadata)
     }
 
-    static func integers(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
-        var result: [Int] = []
-        for item in array {
-            guard let number = item as? NSNumber, let double = Optional(number.doubleValue),
-                  double >= 0, double <= 1e15, double == double.rounded()
-            else { return nil }
-            result.append(number.intValue)
-        }
-        return result
-    }
-
     /// One header entry, checked against the data buffer.
     struct TensorSpan {
         let name: String
@@ -80,10 +55,12 @@ public enum Safetensors {
         let range: Range<Int>
     }
 
-    static func span(_ name: String, _ entry: Any, buffer: Data, path: String) throws -> TensorSpan {
-        guard let fields = entry as? [String: Any], let dtype = fields["dtype"] as? String,
-              let shape = integers(fields["shape"]), let offsets = integers(fields["data_offsets"]), offsets.count == 2
-        else { throw FormatError.malformed(path, "tensor \(name): header entry needs dtype, shape and data_offsets") }
+    static func span(_ entry: SafetensorsEntry, buffer: Data, path: String) throws -> TensorSpan {
+        let (name, dtype, shape, offsets) = (entry.name, entry.dtype, entry.shape, entry.offsets)
+        guard offsets.count == 2 else { throw FormatError.malformed(path, "tensor \(name): data_offsets must hold two numbers") }
+        guard shape.count <= NumpyArray.maxRank else {
+            throw FormatError.malformed(path, "tensor \(name): shape has \(shape.count) dimensions (at most \(NumpyArray.maxRank))")
+        }
         guard let size = dtypeSizes[dtype] else {
             throw FormatError.malformed(path, "tensor \(name): dtype \(dtype) is not one of \(dtypeSizes.keys.sorted().joined(separator: ", "))")
         }

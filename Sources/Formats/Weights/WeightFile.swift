@@ -56,6 +56,7 @@ public struct WeightFile: Sendable {
 /// (given `saveCombineNames`, the parameter names in file order) PaddlePaddle's save_combine layout.
 /// A directory is read as PaddleCV 1.5's `fluid.io.load_params` layout: one file per parameter, named after it.
 public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws -> WeightFile {
+    try InputFile.requireLocal(url)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
         return WeightFile(tensors: try SaveCombine.readDirectory(url), format: .saveCombine)

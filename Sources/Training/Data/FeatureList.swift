@@ -1,4 +1,5 @@
 // FeatureList: PaddleVideo's train.list / val.list convention, one feature file per line.
+import Formats
 import Foundation
 
 /// The feature files a list names, in order. Relative paths are relative to the list's directory; blank lines and
@@ -6,12 +7,14 @@ import Foundation
 public enum FeatureList {
     /// Reads the list at `url`; fails naming the list when it is unreadable or names no files.
     public static func read(_ url: URL) throws -> [URL] {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: url.path)
-            throw TrainingError.unreadable(path: url.path, reason: exists ? "cannot read the list as UTF-8 text" : "no such file")
+            data = try InputFile.read(url)  // a FIFO or a device is refused, not waited on
+        } catch let error as FormatError {
+            throw TrainingError.unreadable(path: url.path, reason: error.reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw TrainingError.unreadable(path: url.path, reason: "cannot read the list as UTF-8 text")
         }
         let directory = url.deletingLastPathComponent()
         let files = text.split(whereSeparator: \.isNewline).compactMap { line -> URL? in

@@ -1,7 +1,7 @@
 // SegmentSampling: which feature rows AttentionCluster sees (spec §3.1, PaddleCV reader `generate_random_idx`).
 // Training draws one row per equal segment: idx[k] = min(len−1, ⌊(k + u_k)·len/seg⌋), u_k ~ U[0, 1).
-// Evaluation takes each segment's centre (u_k = 0.5) so that validation numbers are reproducible.
-import Tensor
+// Evaluation takes each segment's centre with Models' UniformSampler (the rule predict, classify and watch use).
+import Models
 
 /// Stratified sampling of `segments` rows out of a video's rows.
 public struct SegmentSampling: Sendable, Equatable {
@@ -18,29 +18,14 @@ public struct SegmentSampling: Sendable, Equatable {
         rows(count: count) { _ in Double.random(in: 0..<1, using: &rng) }
     }
 
-    /// The centre row of each segment (evaluation).
+    /// The centre row of each segment (evaluation): UniformSampler's center mode, ⌊(2k + 1)·len / (2·seg)⌋.
     public func centreRows(count: Int) -> [Int] {
-        rows(count: count) { _ in 0.5 }
+        UniformSampler(segments: segments).indices(frameCount: count)
     }
 
     private func rows(count: Int, offset: (Int) -> Double) -> [Int] {
         guard count > 0 else { return [] }
         let stride = Double(count) / Double(segments)
         return (0..<segments).map { k in min(count - 1, Int((Double(k) + offset(k)) * stride)) }
-    }
-}
-
-extension Tensor {
-    /// The rows `indices` of a [T, D] tensor, each clamped to the last row: [indices.count, D].
-    func gatheringRows(_ indices: [Int]) -> Tensor {
-        let rows = shape.first ?? 0
-        let width = shape.count > 1 ? shape[1] : 1
-        guard rows > 0 else { return self }
-        var gathered = [Float](repeating: 0, count: indices.count * width)
-        for (out, index) in indices.enumerated() {
-            let source = min(index, rows - 1) * width
-            for j in 0..<width { gathered[out * width + j] = scalars[source + j] }
-        }
-        return Tensor(shape: [indices.count, width], scalars: gathered)
     }
 }

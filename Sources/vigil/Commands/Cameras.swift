@@ -2,6 +2,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import Stream
 
 struct Cameras: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,10 +67,8 @@ struct Cameras: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 for listing in try ClusterSite(cluster.options).listCameras() {
-                    FileHandle.standardOutput.write(try encoder.encode(listing) + Data("\n".utf8))
+                    try JSONLineWriter.standardOutput.write(listing)
                 }
             }
         }

@@ -1,5 +1,6 @@
 // `vigil classify INPUT...`: decode → sample → extract → model → one JSON line per input.
 import ArgumentParser
+import Formats
 import Foundation
 import Pipeline
 
@@ -43,7 +44,7 @@ struct Classify: ParsableCommand {
                 let progress = ProgressBar(name: input)
                 let (result, features) = try pipeline.run(input, progress: progress.update)
                 progress.finish()
-                try Info.writeJSONLine(result)
+                try StandardOutput.writeLine(result)
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
                     try writeSVG(drawn.svg(), to: timeline)
@@ -53,10 +54,6 @@ struct Classify: ParsableCommand {
     }
 
     private func writeSVG(_ svg: String, to path: String) throws {
-        do {
-            try svg.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw PipelineError.output(path: path, reason: error.localizedDescription)
-        }
+        try OutputFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
     }
 }

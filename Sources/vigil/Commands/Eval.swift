@@ -6,7 +6,7 @@ import Training
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure weights on labelled feature files: one JSON document with hit_at_one, perr, gap, map, videos.",
+        abstract: "Measure weights on labelled feature files: one JSON line with hit_at_one, perr, gap, map, videos.",
         discussion: """
             Metrics follow the YouTube-8M starter code exactly (docs/training.md): GAP is global over every video's \
             top-k; mAP is the mean over all classes (a class without positives scores 0).
@@ -41,9 +41,7 @@ struct Eval: ParsableCommand {
             let data = try FeatureDataset.load(inputs: inputs.map(URL.init(fileURLWithPath:)))
             try data.validateLabels(classes: evaluator.model.classCount)
             let (metrics, _) = try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            FileHandle.standardOutput.write(try encoder.encode(metrics) + Data("\n".utf8))
+            try StandardOutput.writeLine(metrics)
         }
     }
 }

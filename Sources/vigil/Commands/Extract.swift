@@ -42,7 +42,7 @@ struct Extract: ParsableCommand {
             let progress = ProgressBar(name: input)
             let features = try extraction.run(input, progress: progress.update)
             progress.finish()
-            try Info.writeJSONLine(try features.write(to: URL(fileURLWithPath: output)))
+            try StandardOutput.writeLine(try features.write(to: URL(fileURLWithPath: output)))
         }
     }
 }

@@ -1,7 +1,10 @@
 // `vigil frames INPUT --seg-num N`: the uniformly sampled frames as JSON Lines, optionally as PNG files too.
 import ArgumentParser
+import Formats
 import Foundation
 import Media
+import Pipeline
+import Models
 
 struct Frames: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,16 +48,18 @@ struct Frames: ParsableCommand {
             let sampler = UniformSampler(segments: segNum, mode: mode == .center ? .center : .random(seed: seed))
             let writer = try out.map { directory in try Self.pngWriter(into: directory) }
             var lines: [Line] = []  // printed only once the run has succeeded: a failure leaves stdout empty
-            let report = try source.frames(sampledBy: sampler, size: size.flatMap(FrameSize.init)) { frame, progress in
+            let picks = sampler.indices(frameCount: try source.videoFrameCount())
+            let report = try source.frames(at: picks, size: size.flatMap(FrameSize.init)) { frame, progress in
                 var line = Line(frame, progress)
                 if let writer, let out {
                     line.png = (out as NSString).appendingPathComponent(String(format: "frame-%06d.png", frame.index))
-                    try writer.write(frame, to: line.png ?? "")
+                    let path = line.png ?? ""
+                    try OutputFile.write(try writer.encode(frame, for: path), to: URL(fileURLWithPath: path))
                 }
                 lines.append(line)
             }
             try Self.check(report, sampled: segNum, input)
-            for line in lines { try Info.writeJSONLine(line) }
+            for line in lines { try StandardOutput.writeLine(line) }
         }
     }
 

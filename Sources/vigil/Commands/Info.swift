@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Media
+import Pipeline
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,16 +15,7 @@ struct Info: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let source = try MediaSource(url: input)
-            try Info.writeJSONLine(source.info)
+            try StandardOutput.writeLine(source.info)
         }
-    }
-
-    /// Writes `value` as one line of JSON on stdout (the only thing vigil writes there).
-    static func writeJSONLine(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var line = try encoder.encode(value)
-        line.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(line)
     }
 }

@@ -5,6 +5,7 @@ import Formats
 import Foundation
 import Logging
 import Media
+import Models
 import Pipeline
 import Tensor
 
@@ -40,6 +41,9 @@ struct Predict: ParsableCommand {
     @Option(help: "Seed for --sampling random.")
     var seed: UInt64 = 0
 
+    @Option(help: "Videos per forward pass; batches span input files (results stay in input order).")
+    var batchSize: Int = 8
+
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).")
     var threads: Int?
 
@@ -56,6 +60,7 @@ struct Predict: ParsableCommand {
         }
         guard weights != nil || config != nil else { throw ValidationError("give --weights (or a --config naming model.weights)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
 
     func run() throws {
@@ -72,12 +77,24 @@ struct Predict: ParsableCommand {
             let predictor = try Predictor(
                 weights: weightsURL, config: pipeline, labels: labels.map { URL(fileURLWithPath: $0) },
                 segments: segNum, mode: mode)
+            let k = topK ?? pipeline?.model.topK ?? 5
+            var pending: [FeatureRecord] = []
+            func flush() throws {
+                try predictor.predict(batch: pending, topK: k, allScores: allScores) { try StandardOutput.writeLine($0) }
+                pending.removeAll()
+            }
             for input in inputs {
-                for record in try readFeatureRecords(URL(fileURLWithPath: input)) {
-                    let k = topK ?? pipeline?.model.topK ?? 5
-                    try Info.writeJSONLine(try predictor.predict(record, topK: k, allScores: allScores))
+                let records: [FeatureRecord]
+                do { records = try readFeatureRecords(URL(fileURLWithPath: input)) } catch {
+                    try flush()  // the videos of earlier files are printed before this file's error
+                    throw error
+                }
+                for record in records {
+                    pending.append(record)
+                    if pending.count == batchSize { try flush() }
                 }
             }
+            try flush()
         }
     }
 }

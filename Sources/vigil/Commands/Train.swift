@@ -71,8 +71,6 @@ struct Train: ParsableCommand {
                 resume: resume.map(URL.init(fileURLWithPath:)))
             let stop = StopSignal()
             var progress = ProgressLine()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             let finished = try session.run(
                 progress: { epoch, done, total in
                     if let text = progress.update(epoch: epoch, epochs: session.epochs, done: done, total: total) {
@@ -80,7 +78,7 @@ struct Train: ParsableCommand {
                     }
                 },
                 report: { line in
-                    FileHandle.standardOutput.write(try encoder.encode(line) + Data("\n".utf8))
+                    try StandardOutput.writeLine(line)
                 },
                 shouldStop: { stop.isRaised })
             if !finished {

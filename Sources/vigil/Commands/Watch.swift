@@ -1,6 +1,7 @@
 // `vigil watch`: tail camera streams, classify rolling windows, print events as JSON Lines (docs/events.md).
 import ArgumentParser
 import Foundation
+import Media
 import Pipeline
 import Stream
 
@@ -40,6 +41,9 @@ struct Watch: ParsableCommand {
     @Option(help: "RTSP transport: tcp or udp (default tcp).")
     var rtspTransport: String?
 
+    @Option(help: "Frames decoded: auto (keyframes only on a network camera whose keyframe interval fits 1/fps), all, or keyframes.")
+    var decode: String = "auto"
+
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
@@ -51,6 +55,7 @@ struct Watch: ParsableCommand {
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }
+        guard FrameDecoding(rawValue: decode) != nil else { throw ValidationError("--decode must be auto, all or keyframes") }
     }
 
     func run() throws {
@@ -62,6 +67,7 @@ struct Watch: ParsableCommand {
             request.urls = urls
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
+            request.decoding = FrameDecoding(rawValue: decode)
             if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
             let (cameras, stages) = try cluster.shard(try request.plan())
             try WatchRunner(cameras: cameras, stages: stages, sink: EventWriter(writesWindows: windowEvents)).run()

@@ -4,7 +4,7 @@ import Pipeline
 
 /// `--rgb-extractor`, `--audio-extractor`, `--extractor-timeout`.
 struct ExtractorOptions: ParsableArguments {
-    @Option(name: .customLong("rgb-extractor"), help: "builtin, builtin:DIM or exec:COMMAND (docs/extractors.md).")
+    @Option(name: .customLong("rgb-extractor"), help: "builtin, builtin:DIM, efficientnet-lite0, efficientnet-lite0:logits or exec:COMMAND (docs/extractors.md).")
     var rgbExtractor: String?
 
     @Option(name: .customLong("audio-extractor"), help: "builtin or exec:COMMAND (docs/extractors.md).")

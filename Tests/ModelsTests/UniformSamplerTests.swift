@@ -1,5 +1,5 @@
 // UniformSampler: PaddleVideo's segment rule, center and seeded random.
-import Media
+import Models
 import Testing
 
 @Test func centerTakesTheMiddleOfEachSegment() {

@@ -1,4 +1,6 @@
-// Which frames to keep: PaddleVideo's uniform segment sampling (center or seeded random).
+// Which rows (frames) a model reads: PaddleVideo's uniform segment sampling (center or seeded random). Pure index
+// arithmetic: Media decodes the frames it names (`MediaSource.frames(at:)`), the scorer gathers the feature rows it
+// names, and training draws its rows with it.
 
 /// Picks `segments` frame indices out of N, one per equal segment.
 /// - `center` (default): sample k is frame ⌊(k + 0.5)·N / segments⌋ (computed in integers, exactly).
@@ -43,6 +45,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
+
+    /// An independent generator for stream `index` (e.g. one per epoch), derived from this one's state.
+    public func derived(_ index: UInt64) -> SplitMix64 {
+        var mixer = SplitMix64(seed: state ^ (index &* 0xD1B5_4A32_D192_ED03))
+        return SplitMix64(seed: mixer.next())
+    }
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Records stdout of every case in Tests/VigilCLITests/Fixtures/outputs/cases.tsv with the given vigil binary
+# (default .build/debug/vigil), run from the repository root: NAME.jsonl, or NAME.after.jsonl with --after.
+# NAME.jsonl was recorded once with main's binary at 0eb65a2, before issue #12's consolidation; the watch cases'
+# NAME.after.jsonl with the consolidated binary (its audio rule and sigmoid moved watch's scores: docs/watch.md).
+# OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+suffix=jsonl
+if [ "${1:-}" = "--after" ]; then suffix=after.jsonl; shift; fi
+vigil="${1:-.build/debug/vigil}"
+folder=Tests/VigilCLITests/Fixtures/outputs
+grep -v '^#' "$folder/cases.tsv" | while IFS=$'\t' read -r name arguments; do
+    [ -n "$name" ] || continue
+    if [ "$suffix" = after.jsonl ] && [[ "$name" != watch* ]]; then continue; fi
+    # shellcheck disable=SC2086  # the arguments are split on spaces on purpose
+    "$vigil" $arguments > "$folder/$name.$suffix" 2> /dev/null
+    echo "$name: $(wc -l < "$folder/$name.$suffix") lines" >&2
+done
