@@ -42,9 +42,7 @@ let package = Package(
 
         // MARK: Program
         .executableTarget(name: "vigil", dependencies: [
-            "Cluster", "Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
+            "Cluster", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Benchmarks (release builds, run by tools/bench_*.py against PaddlePaddle)
@@ -59,7 +57,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Formats", "Tensor"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
-        .testTarget(name: "StreamTests", dependencies: ["Stream", "Models", "Tensor"]),
+        .testTarget(name: "StreamTests", dependencies: ["Stream", "Models"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Stream"]),
         .testTarget(name: "VigilCLITests", dependencies: []),

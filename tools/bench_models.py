@@ -33,25 +33,21 @@ from make_parity_fixtures import AttentionCluster, AttentionLstmHead, pad  # noq
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), ".."))
 
 
-def median_ms(fn, repeats):
+def median_ms(fn, repeats, clock=time.perf_counter):
+    """Milliseconds of `fn` by `clock` (wall; time.process_time for CPU), median of `repeats` after a warm-up."""
     fn()  # warm-up
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((clock() - start) * 1000)
     return sorted(times)[len(times) // 2]
 
 
 def end_to_end(weights, features, extra):
     """`vigil predict` on feature files from a full-size weight file: wall seconds and peak RSS (/usr/bin/time)."""
-    vigil = os.path.join(ROOT, ".build", "release", "vigil")
-    features = features if isinstance(features, list) else [features]
-    start = time.perf_counter()
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", vigil, "predict", "--weights", weights, *extra, *features],
-                         check=True, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    return seconds, int(out.stderr.strip().splitlines()[-1]) * 1024
+    seconds, _, peak = predict_cpu(weights, features if isinstance(features, list) else [features], extra)
+    return seconds, peak
 
 
 def save_full_size(layer, state_dict, directory, frames, rng):
@@ -87,6 +83,17 @@ def paddle_cluster(frames, repeats, rng, directory=None):
         return median_ms(lambda: model(rgb, audio, 0.5, training=False).numpy(), repeats), files
 
 
+def predict_cpu(weights, features, extra):
+    """`vigil predict`: wall seconds, CPU seconds (user + sys) and peak RSS bytes (/usr/bin/time)."""
+    vigil = os.path.join(ROOT, ".build", "release", "vigil")
+    start = time.perf_counter()
+    out = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", vigil, "predict", "--weights", weights, *extra, *features],
+                         check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak, user, system = out.stderr.strip().splitlines()[-1].split()
+    return seconds, float(user) + float(system), int(peak) * 1024
+
+
 def many_videos(videos, frames, threads, repeats, rng):
     """N videos × T frames: whole `vigil predict` processes (batch 1 and the default) vs Paddle model-only."""
     head = AttentionLstmHead([1024, 128], 512, 1024, [8192, 4096], 3862)
@@ -99,6 +106,7 @@ def many_videos(videos, frames, threads, repeats, rng):
     with paddle.no_grad():
         paddle_batch_ms = median_ms(lambda: head(batched).numpy(), repeats)
         paddle_single_ms = median_ms(lambda: [head(x).numpy() for x in singles], repeats)
+        paddle_batch_cpu_ms = median_ms(lambda: head(batched).numpy(), repeats, time.process_time)
     with tempfile.TemporaryDirectory() as directory:
         weights = os.path.join(directory, "weights.pdparams")
         paddle.save({"head." + k: v for k, v in head.state_dict().items()}, weights)
@@ -110,12 +118,16 @@ def many_videos(videos, frames, threads, repeats, rng):
             with open(files[-1], "wb") as f:
                 pickle.dump(video, f, protocol=2)
         result = {"model": "attention_lstm", "videos": videos, "frames": frames, "threads": threads,
-                  "paddle_batch_ms": round(paddle_batch_ms, 1), "paddle_one_at_a_time_ms": round(paddle_single_ms, 1)}
+                  "paddle_batch_ms": round(paddle_batch_ms, 1), "paddle_one_at_a_time_ms": round(paddle_single_ms, 1),
+                  "paddle_batch_cpu_ms": round(paddle_batch_cpu_ms, 1), "load_average": os.getloadavg()[0]}
         for label, extra in (("batch_1", ["--batch-size", "1"]), ("batch_default", [])):
-            runs = [end_to_end(weights, files, ["--threads", str(threads), *extra]) for _ in range(repeats)]
+            runs = [predict_cpu(weights, files, ["--threads", str(threads), *extra]) for _ in range(repeats)]
             seconds = sorted(r[0] for r in runs)[len(runs) // 2]
+            cpu = sorted(r[1] for r in runs)[len(runs) // 2]
             result[f"predict_{label}_s"] = round(seconds, 2)
-            result[f"predict_{label}_peak_mb"] = round(max(r[1] for r in runs) / 2**20, 1)
+            result[f"predict_{label}_cpu_s"] = round(cpu, 2)
+            result[f"predict_{label}_peak_mb"] = round(max(r[2] for r in runs) / 2**20, 1)
+            result[f"cpu_ratio_{label}_vs_paddle_batch"] = round(cpu * 1000 / paddle_batch_cpu_ms, 3)
             result[f"ratio_{label}_vs_paddle_batch"] = round(seconds * 1000 / paddle_batch_ms, 3)
             result[f"ratio_{label}_vs_paddle_one_at_a_time"] = round(seconds * 1000 / paddle_single_ms, 3)
         result["weight_mb"] = round(os.path.getsize(weights) / 2**20, 1)

@@ -20,7 +20,7 @@ declare -A allowed=(
     [Stream]="Models Tensor Collections DequeModule OrderedCollections"
     [Pipeline]="Media Features Models Formats Stream Training Tensor Yams Logging"
     [Cluster]="CNATS Pipeline Stream Tensor"
-    [vigil]="Cluster Pipeline Media Features Models Formats Stream Training Tensor ArgumentParser Logging"
+    [vigil]="Cluster Pipeline ArgumentParser"
 )
 
 violations=0

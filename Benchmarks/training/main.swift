@@ -24,7 +24,7 @@ OpenBLASKernel.setThreads(threads)
 
 var rng = SplitMix64(seed: 42)
 let blueprint = ModelBlueprint(type: modelType, classes: 3862)
-let model = try makeFeatureClassifier(type: modelType, weights: blueprint.initialWeights(using: &rng))
+let model = try blueprint.makeModel(weights: blueprint.initialWeights(using: &rng))
 var settings = TrainingSettings()
 settings.batchSize = batchSize
 let trainer = Trainer(model: model, options: try settings.resolved(for: modelType).options)

@@ -35,11 +35,11 @@ public struct EfficientNetExtractor: FrameFeatureExtractor {
     public mutating func reset() {}
 
     public mutating func extract(rgb: [UInt8], width: Int, height: Int, pts: Double) throws -> [Float] {
-        try extractBatch([rgb], width: width, height: height)[0]
+        try extractBatch([rgb], width: width, height: height, pts: [pts])[0]
     }
 
     /// Vectors for several frames of one size, run through the network `batch` at a time.
-    public mutating func extractBatch(_ frames: [[UInt8]], width: Int, height: Int) throws -> [[Float]] {
+    public mutating func extractBatch(_ frames: [[UInt8]], width: Int, height: Int, pts: [Double] = []) throws -> [[Float]] {
         var out: [[Float]] = []
         out.reserveCapacity(frames.count)
         var start = 0

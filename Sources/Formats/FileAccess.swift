@@ -129,6 +129,9 @@ public enum OutputFile {
 
     /// Temporaries being written right now.
     nonisolated(unsafe) private static var inProgress = Set<String>()
+    /// Folders whose stale temporaries this process has already removed (once each: `frames` writes thousands of
+    /// PNGs into one folder).
+    nonisolated(unsafe) private static var cleanedFolders = Set<String>()
     private static let lock = NSLock()
 
     /// Removes every temporary still being written (for a command ending on SIGTERM, SIGINT or SIGHUP); a write
@@ -146,7 +149,7 @@ public enum OutputFile {
         let path = url.path
         let folder = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
-        removeStaleTemporaries(in: folder)
+        if lock.withLock({ cleanedFolders.insert(folder).inserted }) { removeStaleTemporaries(in: folder) }
         let temporary = (folder as NSString).appendingPathComponent(
             ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))\(temporarySuffix)")
         let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)

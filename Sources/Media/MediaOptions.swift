@@ -30,8 +30,10 @@ public struct MediaOptions: Sendable {
         return location[..<range.lowerBound].lowercased()
     }
 
-    /// Whether `location` is a network input (so deadlines apply).
+    /// Whether `location` is a network input (so deadlines apply). Standard input (`-`) counts as one: a stream
+    /// that can be read once, in order, and may stall.
     static func isNetwork(_ location: String) -> Bool {
+        if MediaSource.isStandardInput(location) { return true }
         let scheme = scheme(of: location)
         return !scheme.isEmpty && scheme != "file"
     }

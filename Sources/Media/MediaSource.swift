@@ -28,7 +28,9 @@ public final class MediaSource {
         self.location = location
         self.options = options
         self.abortHandle = abortHandle
-        self.format = try FormatContext(location, options: options, abortHandle: abortHandle)
+        if Self.isStandardInput(location) { Self.prepareStandardInput() }
+        self.format = try FormatContext(
+            Self.isStandardInput(location) ? "pipe:0" : location, options: options, abortHandle: abortHandle)
         self.info = MediaInfo(format: format, location: location)
         if let video = info.videoStream, !MediaOptions.isNetwork(location) { try countFrames(of: video) }
     }
@@ -46,9 +48,22 @@ public final class MediaSource {
         return stream
     }
 
+    /// Whether `location` names standard input: `-` (what `vigil watch -` and `vigil classify -` read).
+    public static func isStandardInput(_ location: String) -> Bool { location == "-" }
+
+    /// Makes reads of standard input non-blocking, so FFmpeg's read loop keeps asking the interrupt callback (a stalled
+    /// or aborted pipe then ends like a stalled network input instead of hanging in read(2)).
+    private static func prepareStandardInput() {
+        let flags = fcntl(0, F_GETFL)
+        if flags >= 0 { _ = fcntl(0, F_SETFL, flags | O_NONBLOCK) }
+    }
+
     /// The demux-only index of the video stream (built on first use, by a second demuxer on the same input).
     func videoIndex() throws -> VideoIndex {
         if let cachedIndex { return cachedIndex }
+        if Self.isStandardInput(location) {
+            throw MediaError(.usage, location, "is standard input, which can be read only once: sample it by rate (--fps), not by count")
+        }
         let stream = try videoStream()
         let index = try VideoIndex(location, stream: stream.pointee.index, options: options, abortHandle: abortHandle)
         cachedIndex = index

@@ -13,6 +13,8 @@ public enum ModelError: LocalizedError, CustomNSError, Equatable {
     case aliasMismatch(key: String, alias: String)
     /// An input does not fit the model (wrong feature width, no frames).
     case badInput(String)
+    /// A model description that names no known model or impossible sizes (exit 64).
+    case usage(String)
 
     public var errorDescription: String? {
         switch self {
@@ -24,13 +26,13 @@ public enum ModelError: LocalizedError, CustomNSError, Equatable {
             return "tensor \(key) has shape \(actual), expected \(expected)"
         case .aliasMismatch(let key, let alias):
             return "tensors \(key) and its alias \(alias) differ"
-        case .badInput(let reason):
+        case .badInput(let reason), .usage(let reason):
             return reason
         }
     }
 
     public static var errorDomain: String { "Vigil.Models" }
 
-    /// 65 (malformed data) for everything the weights or inputs get wrong.
-    public var errorCode: Int { 65 }
+    /// 65 (malformed data) for everything the weights or inputs get wrong; 64 for a bad model description.
+    public var errorCode: Int { if case .usage = self { 64 } else { 65 } }
 }

@@ -93,11 +93,11 @@ final class Camera: @unchecked Sendable {
                 reason = try readConnection(abort)
             } catch {
                 reason = watchdog.isStarved ? starvedReason : Self.describe(error)
-                lock.withLock { if spec.isLocalFile && failure == nil { failure = error } }
+                lock.withLock { if spec.isLocalFile || spec.isStandardInput, failure == nil { failure = error } }
             }
             lock.withLock { away = true }
             lastReason = reason
-            if isStopping || spec.isLocalFile { break }
+            if isStopping || spec.isLocalFile || spec.isStandardInput { break }
             report(.reconnecting, reason)
             sleep(seconds: backoff.nextDelay())
         }

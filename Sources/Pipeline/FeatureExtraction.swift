@@ -43,8 +43,14 @@ public final class FeatureExtraction {
         var rgb: [Float] = [], timestamps: [Double] = [], indices: [Int] = []
         var samples: [Float] = [], audioStart: Double?
         var damaged = 0
+        var pending: [VideoFrame] = []  // frames waiting for one batched extractor call
+        let flush = { [self] in
+            for row in try timed(&timings.rgb, { try rgbExtractor.extract(pending) }) { rgb += row }
+            pending.removeAll(keepingCapacity: true)
+        }
         let take = { [self] (frame: VideoFrame) throws in
-            rgb += try timed(&timings.rgb) { try rgbExtractor.extract(frame) }
+            pending.append(frame)
+            if pending.count == Self.framesPerExtractorCall { try flush() }
             timestamps.append(frame.pts.isFinite ? frame.pts : Double(timestamps.count) / max(self.frameRate, 1e-9))
             indices.append(frame.index)
         }
@@ -80,6 +86,7 @@ public final class FeatureExtraction {
                 audioStart = 0
             }
         }
+        try flush()
         guard !timestamps.isEmpty else { throw PipelineError.unusableInput(path: location, reason: "no video frames could be decoded") }
         let audio = try timed(&timings.audio) {
             try audioRows(samples, start: audioStart ?? 0, at: timestamps, hasAudio: hasAudio)
@@ -92,6 +99,9 @@ public final class FeatureExtraction {
             timestamps: timestamps, frameIndices: indices, hasAudio: hasAudio, duration: source.info.duration,
             damagedFrames: damaged, timings: timings)
     }
+
+    /// Frames handed to the rgb extractor per call (a network extractor runs them as one batch).
+    static let framesPerExtractorCall = 8
 
     private var frameRate: Double { if case .perSecond(let fps) = sampling.rate { fps } else { 1 } }
 

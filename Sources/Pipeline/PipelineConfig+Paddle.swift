@@ -1,6 +1,8 @@
 // PaddlePaddle's own config layouts: PaddleVideo 2.x (attention_lstm_youtube8m.yaml) and PaddleCV
 // (attention_cluster.yaml); see the reference spec §2.6 and §3.5. Keys Vigil has no use for are ignored.
 
+import Models
+
 extension PipelineConfig {
     /// PaddleVideo: MODEL.head {name, num_classes, feature_dims, embedding_size, lstm_size}, DATASET.batch_size
     /// and {train,valid,test}.file_path, OPTIMIZER {name, centered, learning_rate, weight_decay}, epochs.
@@ -72,7 +74,7 @@ extension PipelineConfig {
     }
 
     /// Maps Paddle's model or head names (AttentionCluster, AttentionLSTM, AttentionLstmHead) to a model kind.
-    static func modelKind(_ name: String?, in s: YAMLSection, key: String) throws -> ModelConfig.Kind? {
+    static func modelKind(_ name: String?, in s: YAMLSection, key: String) throws -> ModelKind? {
         guard let name else { return nil }
         switch name.lowercased() {
         case "attentioncluster", "attention_cluster": return .attentionCluster

@@ -1,5 +1,7 @@
 // Vigil's own pipeline layout (docs/pipelines.md): model, sampling, extractors, train, watch, cameras.
 
+import Models
+
 extension PipelineConfig {
     static func readVigil(_ top: YAMLSection) throws -> PipelineConfig {
         try top.rejectUnknownKeys(["model", "sampling", "extractors", "train", "watch", "cameras"])
@@ -25,7 +27,7 @@ extension PipelineConfig {
         ])
         var model = ModelConfig()
         if let type = try s.string("type") {
-            guard let kind = ModelConfig.Kind(rawValue: type) else {
+            guard let kind = ModelKind(rawValue: type) else {
                 throw s.bad("type", "expected attention_cluster or attention_lstm, got '\(type)'")
             }
             model.type = kind

@@ -1,5 +1,6 @@
 // One value for every pipeline file Vigil reads: its own YAML, PaddleVideo's and PaddleCV's (see docs/pipelines.md).
 import Foundation
+import Models
 
 /// Everything a pipeline file says: the model, sampling, extractors, training, watch settings and cameras.
 /// Every field a file leaves out is nil (or empty), so each command applies its own documented default.
@@ -28,13 +29,7 @@ public struct PipelineConfig: Sendable, Equatable {
 
 /// The model section: its type, files, and sizes that only check the weights' shapes.
 public struct ModelConfig: Sendable, Equatable {
-    /// The two model families.
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
-        case attentionCluster = "attention_cluster"
-        case attentionLSTM = "attention_lstm"
-    }
-
-    public var type: Kind?
+    public var type: ModelKind?
     /// Weights file (.safetensors, .pdparams), resolved against the YAML's folder.
     public var weights: URL?
     /// Label map (vocabulary.csv or one name per line), resolved against the YAML's folder.

@@ -11,6 +11,8 @@ public final class Predictor {
     public let scorer: Scorer
     /// `attention_lstm` or `attention_cluster`.
     public let modelType: String
+    /// How many classes a result lists when the caller does not say (the config's `model.top_k`, else 5).
+    public internal(set) var defaultTopK = 5
     /// Feature widths the model reads, rgb first (what the extractors must produce).
     public var featureDims: [Int] { scorer.model.featureWidths }
 
@@ -21,22 +23,15 @@ public final class Predictor {
         segments: Int? = nil, mode: UniformSampler.Mode? = nil
     ) throws {
         let weights = try CheckedWeights(url, model: config?.model)
-        let (file, type) = (weights.file, weights.type)
-        modelType = type.rawValue
-        let model: any FeatureClassifier
+        modelType = weights.type.rawValue
         var sampler: UniformSampler?
-        switch type {
-        case .attentionLSTM:
-            model = try AttentionLSTM(weights: file.tensors)
-        case .attentionCluster:
+        if weights.type == .attentionCluster {
             let segNum = segments ?? config?.sampling.segNum ?? 100
             guard segNum > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(segNum)") }
             let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? 0) : .center
-            let cluster = try AttentionCluster(weights: file.tensors)
-            if let rate = weights.dropRate(config?.model) { cluster.dropoutRate = rate }
-            model = cluster
             sampler = UniformSampler(segments: segNum, mode: mode ?? fallback)
         }
+        let model = try weights.model(config?.model)
         let labels = try weights.labels(labelsURL ?? config?.model.labels)
         scorer = Scorer(model: model, sampler: sampler, names: labels?.names ?? [])
     }

@@ -8,9 +8,4 @@ public enum StandardOutput {
     public static func writeLine(_ value: some Encodable) throws {
         try JSONLineWriter.standardOutput.write(value)
     }
-
-    /// Process start-up: a write to a closed pipe fails with EPIPE (→ exit 74) instead of killing the process.
-    public static func prepare() {
-        JSONLineWriter.ignoreBrokenPipes()
-    }
 }

@@ -8,13 +8,10 @@ import Tensor
 /// `Tensor` storage is copy-on-write and inference never writes to weights, so each camera's model instance points
 /// at the same weight buffers; only the workspaces are per camera.
 public struct WatchModel: @unchecked Sendable {
-    /// Which model, and for AttentionCluster how many uniform picks it takes from a window.
-    public enum Kind: Sendable, Equatable {
-        case attentionCluster(segNum: Int)
-        case attentionLSTM
-    }
-
-    public let kind: Kind
+    /// Which model (the catalogue's kind).
+    public let kind: ModelKind
+    /// AttentionCluster: how many uniform picks it takes from a window (AttentionLSTM reads every row).
+    public let segNum: Int
     /// The state dict keyed by Paddle's names.
     public let weights: [String: Tensor]
     /// Class names by index (nil where the label map has none).
@@ -23,8 +20,9 @@ public struct WatchModel: @unchecked Sendable {
     public let dropRate: Float?
 
     /// A model description; `labels` is padded with nil up to the weights' class count by `instance()`.
-    public init(kind: Kind, weights: [String: Tensor], labels: [String?], dropRate: Float? = nil) {
+    public init(kind: ModelKind, segNum: Int = 100, weights: [String: Tensor], labels: [String?], dropRate: Float? = nil) {
         self.kind = kind
+        self.segNum = segNum
         self.weights = weights
         self.labels = labels
         self.dropRate = dropRate
@@ -45,14 +43,11 @@ final class WindowClassifier {
     var labels: [String?] { scorer.labels }
 
     init(_ shared: WatchModel) throws {
-        switch shared.kind {
-        case .attentionCluster(let segNum):
-            let cluster = try AttentionCluster(weights: shared.weights)
-            if let rate = shared.dropRate { cluster.dropoutRate = rate }
-            scorer = Scorer(model: cluster, sampler: UniformSampler(segments: segNum, mode: .center), names: shared.labels)
-        case .attentionLSTM:
-            scorer = Scorer(model: try AttentionLSTM(weights: shared.weights), sampler: nil, names: shared.labels)
-        }
+        var model = try shared.kind.make(weights: shared.weights)
+        let isCluster = shared.kind == .attentionCluster
+        if isCluster, let rate = shared.dropRate { model.dropoutRate = rate }
+        let sampler = isCluster ? UniformSampler(segments: shared.segNum, mode: .center) : nil
+        scorer = Scorer(model: model, sampler: sampler, names: shared.labels)
     }
 
     /// Sigmoid scores [K] for a window (rgb and audio vectors of the same frames) and how many frames the model

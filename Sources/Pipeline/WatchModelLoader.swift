@@ -14,15 +14,12 @@ enum WatchModelLoader {
         let weights = try CheckedWeights(url, model: config.model)
         let labelMap = try weights.labels(settings.labels)
         let names = labelMap?.names ?? []
-        switch weights.type {
-        case .attentionCluster:
-            let picks = segNum ?? config.sampling.segNum ?? 100
-            guard picks > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(picks)") }
-            return WatchModel(
-                kind: .attentionCluster(segNum: picks), weights: weights.file.tensors, labels: names,
-                dropRate: weights.dropRate(config.model))
-        case .attentionLSTM:
-            return WatchModel(kind: .attentionLSTM, weights: weights.file.tensors, labels: names)
+        let picks = segNum ?? config.sampling.segNum ?? 100
+        guard weights.type != .attentionCluster || picks > 0 else {
+            throw PipelineError.usage("--seg-num must be positive, not \(picks)")
         }
+        return WatchModel(
+            kind: weights.type, segNum: picks, weights: weights.file.tensors, labels: names,
+            dropRate: weights.dropRate(config.model))
     }
 }

@@ -65,7 +65,13 @@ public struct CameraSpec: Sendable, Equatable {
     }
 
     /// True for a path or file:// URL (read to its end without drops, never reconnected).
-    public var isLocalFile: Bool { !url.contains("://") || url.lowercased().hasPrefix("file://") }
+    public var isLocalFile: Bool {
+        !isStandardInput && (!url.contains("://") || url.lowercased().hasPrefix("file://"))
+    }
+
+    /// True for `-`, standard input: a live source (windows may be dropped, deadlines apply) that cannot be
+    /// reopened, so its end is the camera's end.
+    public var isStandardInput: Bool { url == "-" }
 
     /// `url` with any `user:password@` removed, so events never carry credentials.
     static func displayName(_ url: String) -> String {

@@ -77,8 +77,10 @@ private func padPlane(
 }
 
 /// A depthwise K×K convolution (K = 3 or 5, any K works) with stride S and SAME padding.
-/// weights [C, K, K]; input [C, N, H, W]; output [C, N, P, Q]; `scratch` holds one padded plane
-/// ((H + K)·(W + K) floats). Stride 1 runs eight outputs at a time in SIMD registers.
+/// weights [C, K, K]; input [C, N, H, W]; output [C, N, P, Q]; `scratch` holds one padded plane and either the
+/// plane's accumulator (stride 1) or its rows split into even and odd columns (stride 2) (`depthwiseScratchCount`).
+/// Every tap is one multiply-add over contiguous floats, eight lanes at a time, with no bounds tests: stride 1 over
+/// the whole plane in padded coordinates (the columns past Q are computed and dropped), stride 2 row by row.
 public func depthwiseConvolution(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, channels: Int, images: Int, height: Int, width: Int,
@@ -87,8 +89,8 @@ public func depthwiseConvolution(
     let (p, top) = samePadding(input: height, kernel: kernel, stride: stride)
     let (q, left) = samePadding(input: width, kernel: kernel, stride: stride)
     let paddedHeight = max((p - 1) * stride + kernel, height + top)
-    let paddedWidth = max((q - 1) * stride + kernel, width + left) + 8
-    let upper: Float = activation == .relu6 ? 6 : .infinity, lower: Float = activation == .relu6 ? 0 : -.infinity
+    let paddedWidth = max((q - 1) * stride + kernel, width + left)
+    let evens = (paddedWidth + 1) / 2
     for c in 0..<channels {
         let w = weights + c * kernel * kernel
         let b = bias[c]
@@ -96,34 +98,75 @@ public func depthwiseConvolution(
             let plane = input + (c * images + n) * height * width
             let out = output + (c * images + n) * p * q
             padPlane(scratch, plane, height: height, width: width, top: top, left: left, paddedHeight: paddedHeight, paddedWidth: paddedWidth)
-            for y in 0..<p {
-                let target = out + y * q
-                var x = 0
-                if stride == 1 {
-                    while x + 8 <= q {
-                        var sum = SIMD8<Float>(repeating: b)
-                        for ky in 0..<kernel {
-                            let row = UnsafeRawPointer(scratch + (y + ky) * paddedWidth + x)
-                            for kx in 0..<kernel {
-                                sum += SIMD8<Float>(repeating: w[ky * kernel + kx]) * row.loadUnaligned(fromByteOffset: 4 * kx, as: SIMD8<Float>.self)
-                            }
-                        }
-                        sum = sum.clamped(lowerBound: SIMD8(repeating: lower), upperBound: SIMD8(repeating: upper))
-                        UnsafeMutableRawPointer(target + x).storeBytes(of: sum, as: SIMD8<Float>.self)
-                        x += 8
-                    }
-                }
-                while x < q {
-                    var sum = b
-                    for ky in 0..<kernel {
-                        let row = scratch + (y * stride + ky) * paddedWidth + x * stride
-                        for kx in 0..<kernel { sum += w[ky * kernel + kx] * row[kx] }
-                    }
-                    target[x] = min(max(sum, lower), upper)
-                    x += 1
+            if stride == 2 {  // each padded row → its even columns, then its odd ones: every tap reads contiguously
+                let split = scratch + paddedHeight * paddedWidth
+                for r in 0..<paddedHeight {
+                    let from = scratch + r * paddedWidth, to = split + r * paddedWidth
+                    for i in 0..<evens { to[i] = from[2 * i] }
+                    for i in 0..<(paddedWidth - evens) { to[evens + i] = from[2 * i + 1] }
                 }
             }
+            if stride == 1 {  // the whole plane at once in padded coordinates: one long multiply-add per tap
+                let accumulator = scratch + paddedHeight * paddedWidth, count = (p - 1) * paddedWidth + q
+                accumulator.update(repeating: b, count: count)
+                for ky in 0..<kernel {
+                    for kx in 0..<kernel {
+                        multiplyAdd(accumulator, scratch + ky * paddedWidth + kx, w[ky * kernel + kx], count: count)
+                    }
+                }
+                for y in 0..<p {
+                    (out + y * q).update(from: accumulator + y * paddedWidth, count: q)
+                    if activation == .relu6 { clampReLU6(out + y * q, count: q) }
+                }
+                continue
+            }
+            for y in 0..<p {
+                let target = out + y * q
+                target.update(repeating: b, count: q)
+                for ky in 0..<kernel {
+                    let row = scratch + (y * stride + ky) * paddedWidth
+                    for kx in 0..<kernel {
+                        let weight = w[ky * kernel + kx]
+                        switch stride {
+                        case 2:
+                            let split = scratch + paddedHeight * paddedWidth + (y * 2 + ky) * paddedWidth
+                            multiplyAdd(target, split + (kx % 2 == 0 ? kx / 2 : evens + kx / 2), weight, count: q)
+                        default:
+                            let source = row + kx
+                            for x in 0..<q { target[x] += weight * source[x * stride] }
+                        }
+                    }
+                }
+                if activation == .relu6 { clampReLU6(target, count: q) }
+            }
         }
+    }
+}
+
+/// target[0..<count] += weight · source[0..<count], eight lanes at a time.
+@inline(__always)
+private func multiplyAdd(_ target: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ weight: Float, count: Int) {
+    let lanes = SIMD8<Float>(repeating: weight)
+    let to = UnsafeMutableRawPointer(target), from = UnsafeRawPointer(source)
+    var x = 0
+    while x + 8 <= count {
+        let sum = to.loadUnaligned(fromByteOffset: 4 * x, as: SIMD8<Float>.self)
+            + lanes * from.loadUnaligned(fromByteOffset: 4 * x, as: SIMD8<Float>.self)
+        to.storeBytes(of: sum, toByteOffset: 4 * x, as: SIMD8<Float>.self)
+        x += 8
+    }
+    while x < count {
+        target[x] += weight * source[x]
+        x += 1
+    }
+}
+
+/// x = min(max(x, 0), 6) over `count` floats.
+@inline(__always)
+private func clampReLU6(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count {
+        let v = x[i]
+        x[i] = v < 0 ? 0 : (v > 6 ? 6 : v)
     }
 }
 
@@ -132,7 +175,7 @@ public func depthwiseScratchCount(height: Int, width: Int, kernel: Int, stride: 
     let p = samePadding(input: height, kernel: kernel, stride: stride).output
     let q = samePadding(input: width, kernel: kernel, stride: stride).output
     let (top, left) = (samePadding(input: height, kernel: kernel, stride: stride).before, samePadding(input: width, kernel: kernel, stride: stride).before)
-    return max((p - 1) * stride + kernel, height + top) * (max((q - 1) * stride + kernel, width + left) + 8)
+    return 2 * max((p - 1) * stride + kernel, height + top) * max((q - 1) * stride + kernel, width + left)
 }
 
 /// x[o, m] += bias[o], then the activation.
@@ -142,7 +185,9 @@ public func addBias(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>
         let b = bias[o]
         switch activation {
         case .none: for i in 0..<pixels { row[i] += b }
-        case .relu6: for i in 0..<pixels { row[i] = min(max(row[i] + b, 0), 6) }
+        case .relu6:
+            for i in 0..<pixels { row[i] += b }
+            clampReLU6(row, count: pixels)
         }
     }
 }

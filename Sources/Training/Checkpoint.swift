@@ -1,6 +1,7 @@
 // Checkpoint: trained weights as a Vigil safetensors file (Formats' writer and metadata keys) plus what training
 // needs to resume: completed epochs, the best validation Hit@1 and AttentionCluster's seg_num.
 import Foundation
+import Models
 import Formats
 import Tensor
 
@@ -52,12 +53,12 @@ public struct CheckpointMetadata: Sendable, Equatable {
         var metadata = [
             WeightFile.MetadataKey.config: String(decoding: try encoder.encode(blueprint), as: UTF8.self),
             "epoch": String(epochsCompleted),
+            WeightFile.MetadataKey.modelType: blueprint.type,
         ]
         if let bestHitAtOne { metadata["best_hit_at_one"] = String(bestHitAtOne) }
         if let segments { metadata["seg_num"] = String(segments) }
         if let dropRate { metadata["drop_rate"] = String(dropRate) }
-        let file = WeightFile(
-            tensors: tensors, metadata: metadata, modelType: WeightModelType(rawValue: blueprint.type), format: .safetensors)
+        let file = WeightFile(tensors: tensors, metadata: metadata, format: .safetensors)
         return try labels.map(file.withLabelNames) ?? file
     }
 }
@@ -93,8 +94,11 @@ public enum Checkpoint {
         return checkpoint.deletingLastPathComponent().appendingPathComponent("\(stem).optimizer.safetensors")
     }
 
-    /// Runs `write` on a temporary file beside `url`, then renames it into place.
+    /// Runs `write` on a temporary file beside `url`, then renames it into place. A `.safetensors` name is written
+    /// directly: Formats' OutputFile already writes by temporary and rename, keeping the replaced file's mode. Other
+    /// names still get safetensors bytes, through a `.safetensors` temporary that picks the format.
     private static func replacing(_ url: URL, _ write: (URL) throws -> Void) throws {
+        if url.pathExtension.lowercased() == "safetensors" { return try write(url) }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).safetensors")
         try write(temporary)
         guard rename(temporary.path, url.path) == 0 else {

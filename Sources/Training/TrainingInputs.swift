@@ -39,7 +39,7 @@ public enum TrainingInputs {
             var rng = SplitMix64(seed: options.seed).derived(.max)
             weights = blueprint.initialWeights(using: &rng)
         }
-        var model = try makeFeatureClassifier(type: blueprint.type, weights: weights)
+        var model = try blueprint.makeModel(weights: weights)
         if let rate = settings.dropRate { model.dropoutRate = Float(rate) }
         let trainer = Trainer(model: model, options: options)
         if let optimizerState { trainer.optimizerState = optimizerState }
@@ -52,13 +52,13 @@ public enum TrainingInputs {
     /// inference scale) from `dropRate`, else the checkpoint, else 0.5.
     public static func evaluator(weights url: URL, modelType: String?, segments: Int?, dropRate: Double? = nil) throws -> Evaluator {
         let file = try loadWeights(url)
-        guard let type = file.modelType?.rawValue ?? modelType else {
+        guard let type = ModelKind.of(tensors: file.tensors, metadata: file.metadata) ?? modelType.flatMap(ModelKind.init) else {
             throw TrainingError.usage("\(url.path): cannot tell the model type; pass --config with model.type")
         }
-        var model = try makeFeatureClassifier(type: type, weights: file.tensors)
+        var model = try type.make(weights: file.tensors)
         let saved = try CheckpointMetadata(file, path: url.path)
         if let rate = dropRate.map(Float.init) ?? saved?.dropRate { model.dropoutRate = rate }
         let rows = segments ?? saved?.segments ?? 100
-        return Evaluator(model: model, sampling: type == "attention_cluster" ? SegmentSampling(segments: rows) : nil)
+        return Evaluator(model: model, sampling: type == .attentionCluster ? SegmentSampling(segments: rows) : nil)
     }
 }

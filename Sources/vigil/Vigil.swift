@@ -1,8 +1,6 @@
 // The `vigil` root command: one subcommand per job, each a small type in Commands/.
 import ArgumentParser
-import Foundation
 import Pipeline
-import Tensor
 
 @main
 struct Vigil: ParsableCommand {
@@ -16,11 +14,7 @@ struct Vigil: ParsableCommand {
     /// Picks OpenBLAS's kernel (a one-time re-exec, before any argument is parsed), makes a closed stdout an error
     /// (exit 74) rather than a SIGPIPE death, then runs the command.
     static func main() {
-        // A file-size limit (ulimit -f) must not kill vigil without a word: ignored, the write fails with EFBIG
-        // and the command ends with its one line and exit 74, its temporary removed (Formats' OutputFile).
-        signal(SIGXFSZ, SIG_IGN)
-        OpenBLASKernel.reexecWithBetterKernelIfNeeded()
-        StandardOutput.prepare()
+        Startup.prepare()
         main(nil)
     }
 }

@@ -10,7 +10,6 @@ import Tensor
         let weights = try loadWeights(Fixtures.url(file))
         let expected = Fixtures.tensors("attention_lstm")
         #expect(weights.format == .pickle)
-        #expect(weights.modelType == .attentionLSTM)
         #expect(!expected.isEmpty)
         #expect(Set(weights.tensors.keys) == Set(expected.keys))
         for (name, tensor) in expected { #expect(weights.tensors[name] == tensor, "\(name)") }
@@ -20,7 +19,6 @@ import Tensor
     @Test func readsFluidSaveAttentionCluster() throws {
         let weights = try loadWeights(Fixtures.url("attention_cluster_fluid.pdparams"))
         let expected = Fixtures.tensors("attention_cluster")
-        #expect(weights.modelType == .attentionCluster)
         #expect(weights.tensors.count == 14)
         #expect(weights.tensors == expected)
     }

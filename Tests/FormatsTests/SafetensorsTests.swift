@@ -20,7 +20,7 @@ import Tensor
         let weights = try loadWeights(url)
         #expect(weights.format == .safetensors)
         #expect(weights.tensors == tensors)
-        #expect(weights.modelType == .attentionCluster)
+        #expect(weights.metadata["model_type"] == "attention_cluster")
         #expect(weights.metadata["config"] == "{\"seg_num\":100}")
         let header = try Data(contentsOf: url)
         #expect((8 + Int(header[0])) % 8 == 0)
@@ -102,7 +102,8 @@ import Tensor
 @Suite struct SaveWeightsTests {
     @Test func convertsPdparamsToSafetensorsAndBack() throws {
         let source = try loadWeights(Fixtures.url("attention_lstm_p4.pdparams"))
-        let labeled = try source.withLabelNames(LabelMap(names: ["a", "b", nil, "d", "e"]))
+        var labeled = try source.withLabelNames(LabelMap(names: ["a", "b", nil, "d", "e"]))
+        labeled.metadata[WeightFile.MetadataKey.modelType] = "attention_lstm"  // the caller's (Models' catalogue) word
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -110,7 +111,6 @@ import Tensor
         try saveWeights(labeled, to: safetensors)
         let loaded = try loadWeights(safetensors)
         #expect(loaded.tensors == source.tensors)
-        #expect(loaded.modelType == .attentionLSTM)
         #expect(loaded.metadata["model_type"] == "attention_lstm")
         #expect(try loaded.labelMap(path: "m")?.names == ["a", "b", "", "d", "e"])
         let pdparams = directory.appendingPathComponent("m.pdparams")

@@ -1,6 +1,7 @@
 // The epoch loop as `vigil train` runs it: real feature files on disk, checkpoints, interruption, resume, eval.
 import Formats
 import Foundation
+import Models
 import Testing
 import Training
 
@@ -54,7 +55,7 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
     #expect(reports.map(\.epoch) == [0, 1, 2])
     let saved = try loadWeights(output)
     let metadata = try #require(try CheckpointMetadata(saved, path: output.path))
-    #expect(saved.modelType == .attentionCluster)
+    #expect(ModelKind.of(tensors: saved.tensors, metadata: saved.metadata) == .attentionCluster)
     #expect(metadata.blueprint == blueprint && metadata.labels == labels && metadata.segments == 12 && metadata.dropRate == 0.25)
     let best = try #require(reports.filter(\.best).last)
     #expect(metadata.bestHitAtOne == best.hitAtOne && metadata.epochsCompleted == best.epoch + 1)

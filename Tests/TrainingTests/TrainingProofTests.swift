@@ -6,7 +6,7 @@ import Training
 
 private func trainToAccuracy(_ blueprint: ModelBlueprint, _ options: TrainingOptions, epochs: Int) throws -> [Double] {
     var rng = SplitMix64(seed: 7)
-    let model = try makeFeatureClassifier(type: blueprint.type, weights: blueprint.initialWeights(using: &rng))
+    let model = try blueprint.makeModel(weights: blueprint.initialWeights(using: &rng))
     let trainer = Trainer(model: model, options: options)
     let train = SyntheticEvents.dataset(count: 160, seed: 1), valid = SyntheticEvents.dataset(count: 80, seed: 2)
     var history: [Double] = []

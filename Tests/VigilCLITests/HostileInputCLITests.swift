@@ -47,9 +47,11 @@ private func hostileFiles() throws -> (URL, [[String: Any]]) {
         let out = try folder("hostile-out")
         for entry in manifest {
             let file = directory.appendingPathComponent(entry["file"] as? String ?? "").path
-            let arguments = entry["command"] as? String == "watch"
-                ? ["watch", "--pipeline", file, "--weights", demoModel]
-                : ["convert", file, "-o", out.appendingPathComponent("x.safetensors").path]
+            let arguments = switch entry["command"] as? String {
+            case "watch": ["watch", "--pipeline", file, "--weights", demoModel]
+            case "predict": ["predict", "--weights", demoModel, file]
+            default: ["convert", file, "-o", out.appendingPathComponent("x.safetensors").path]
+            }
             // A config value out of range is 65 today; the one-number validator (issue 18) may make it 64.
             let status = Int32(entry["status"] as? Int ?? 0)
             let statuses = entry["command"] as? String == "watch" ? [64, 65] : [status]

@@ -2,26 +2,6 @@
 import Foundation
 import Tensor
 
-/// The two model families Vigil runs; raw values are the pipeline YAML's `model.type`.
-public enum WeightModelType: String, Sendable, CaseIterable {
-    case attentionLSTM = "attention_lstm"
-    case attentionCluster = "attention_cluster"
-
-    /// The family whose parameter names `names` are: AttentionLSTM's `head.bi_lstm0…` or AttentionCluster's `satt0…`.
-    public static func detect(from names: some Sequence<String>) -> WeightModelType? {
-        var lstm = false, cluster = false
-        for name in names {
-            if name.hasPrefix("head.bi_lstm") || name.hasPrefix("head.fc_logit") || name.hasPrefix("head.att_fc") { lstm = true }
-            if name.hasPrefix("satt") || name.hasPrefix("logistic.") { cluster = true }
-        }
-        switch (lstm, cluster) {
-        case (true, false): return .attentionLSTM
-        case (false, true): return .attentionCluster
-        default: return nil
-        }
-    }
-}
-
 /// The container a weight file was read from.
 public enum WeightFileFormat: String, Sendable {
     /// A pickled dict (`paddle.save`, `fluid.save`), usually `.pdparams`.
@@ -32,22 +12,18 @@ public enum WeightFileFormat: String, Sendable {
     case safetensors
 }
 
-/// Parameters keyed by PaddlePaddle's names (spec §2.5 / §3.4), plus file metadata and the detected model family.
+/// Parameters keyed by PaddlePaddle's names (spec §2.5 / §3.4), plus file metadata. Which model they make is the
+/// catalogue's business (Models' `ModelKind.of(tensors:metadata:)`), not this module's.
 public struct WeightFile: Sendable {
     /// Every parameter, once: AttentionLSTM's `…0.cell_fw/bw…` aliases are folded into `…_l0[_reverse]`.
     public var tensors: [String: Tensor]
     /// String metadata (safetensors `__metadata__`: `model_type`, `config`, `label_names`); empty for Paddle files.
     public var metadata: [String: String]
-    /// The family the parameter names (or the metadata) say this is, if they say.
-    public var modelType: WeightModelType?
     public var format: WeightFileFormat
 
-    public init(tensors: [String: Tensor], metadata: [String: String] = [:], modelType: WeightModelType? = nil,
-                format: WeightFileFormat) {
+    public init(tensors: [String: Tensor], metadata: [String: String] = [:], format: WeightFileFormat) {
         self.tensors = tensors
         self.metadata = metadata
-        self.modelType = modelType ?? WeightModelType(rawValue: metadata["model_type"] ?? "")
-            ?? WeightModelType.detect(from: tensors.keys)
         self.format = format
     }
 }
@@ -82,7 +58,7 @@ public func loadWeights(_ url: URL, saveCombineNames: [String]? = nil) throws ->
 extension WeightFile {
     /// Metadata keys Vigil writes into its `.safetensors` weights.
     public enum MetadataKey {
-        /// `attention_lstm` or `attention_cluster`.
+        /// `attention_lstm` or `attention_cluster` (written by the caller; Models' `ModelKind` reads it).
         public static let modelType = "model_type"
         /// The model configuration as a JSON object.
         public static let config = "config"
@@ -108,13 +84,13 @@ extension WeightFile {
     }
 }
 
-/// Writes `weights` in the format `url`'s extension names: `.safetensors` (F32 with metadata, model type included)
+/// Writes `weights` in the format `url`'s extension names: `.safetensors` (F32 with its metadata; the caller sets
+/// `model_type`)
 /// or `.pdparams` (a pickle `paddle.load` reads; metadata is dropped, as Paddle files have none).
 public func saveWeights(_ weights: WeightFile, to url: URL) throws {
     switch url.pathExtension.lowercased() {
     case "safetensors":
         var metadata = weights.metadata
-        if let type = weights.modelType { metadata[WeightFile.MetadataKey.modelType] = type.rawValue }
         metadata["format"] = "vigil-weights"
         try Safetensors.write(weights.tensors, metadata: metadata, to: url)
     case "pdparams":

@@ -17,7 +17,7 @@ struct BiLSTM {
             h: h, hStride: 2 * hid, gates: buffers.gatesForward.pointer, cell: buffers.cellForward.pointer, x: x,
             state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, seqs: seqs)
         backwardDirection.forward(
-            h: h + hid, hStride: 2 * hid, gates: buffers.gatesBackward.pointer, cell: buffers.cellBackward.pointer,
+            h: h + hid, hStride: 2 * hid, gates: buffers.backwardGates.pointer, cell: buffers.backwardCell.pointer,
             x: x, state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, seqs: seqs)
     }
 
@@ -48,11 +48,17 @@ final class BiLSTMBuffers {
     let recurrent = Scratch()  // [B, 4H] h W_hhᵀ (forward) / step gate gradients (backward)
     let dGates = Scratch()  // [N, 4H] (training only)
     let dCell = Scratch()  // [B, H] (training only)
+    /// Whether the backward direction keeps its own gates and cells (training); inference reuses the forward
+    /// direction's, which are dead once it is done: 20 KB less per row (H = 1024), ~100 MB for 8 × 300 frames.
+    private(set) var keepsBothDirections = true
+    var backwardGates: Scratch { keepsBothDirections ? gatesBackward : gatesForward }
+    var backwardCell: Scratch { keepsBothDirections ? cellBackward : cellForward }
 
     /// Sizes the buffers for N rows and B videos.
     func reserve(rows: Int, videos: Int, hidden: Int, training: Bool) {
-        for buffer in [gatesForward, gatesBackward] { buffer.reserve(rows * 4 * hidden) }
-        for buffer in [cellForward, cellBackward] { buffer.reserve(rows * hidden) }
+        keepsBothDirections = training
+        for buffer in [gatesForward, backwardGates] { buffer.reserve(rows * 4 * hidden) }
+        for buffer in [cellForward, backwardCell] { buffer.reserve(rows * hidden) }
         state.reserve(videos * hidden)
         recurrent.reserve(videos * 4 * hidden)
         if training {

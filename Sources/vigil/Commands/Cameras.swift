@@ -2,7 +2,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
-import Stream
+import Pipeline
 
 struct Cameras: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,7 +68,7 @@ struct Cameras: ParsableCommand {
         func run() throws {
             try reportingFailures {
                 for listing in try ClusterSite(cluster.options).listCameras() {
-                    try JSONLineWriter.standardOutput.write(listing)
+                    try StandardOutput.writeLine(listing)
                 }
             }
         }

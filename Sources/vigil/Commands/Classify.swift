@@ -1,6 +1,5 @@
 // `vigil classify INPUT...`: decode → sample → extract → model → one JSON line per input.
 import ArgumentParser
-import Formats
 import Foundation
 import Pipeline
 
@@ -47,13 +46,9 @@ struct Classify: ParsableCommand {
                 try StandardOutput.writeLine(result)
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
-                    try writeSVG(drawn.svg(), to: timeline)
+                    try drawn.writeSVG(to: timeline)
                 }
             }
         }
-    }
-
-    private func writeSVG(_ svg: String, to path: String) throws {
-        try OutputFile.write(Data(svg.utf8), to: URL(fileURLWithPath: path))
     }
 }

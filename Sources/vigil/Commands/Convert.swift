@@ -1,8 +1,7 @@
 // `vigil convert`: PaddlePaddle .pdparams ⇄ Vigil .safetensors, checked by building the model on the way.
 import ArgumentParser
-import Formats
 import Foundation
-import Models
+import Pipeline
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,14 +22,8 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var weights = try loadWeights(URL(fileURLWithPath: input))
-            switch weights.modelType {
-            case .attentionLSTM: _ = try AttentionLSTM(weights: weights.tensors)
-            case .attentionCluster: _ = try AttentionCluster(weights: weights.tensors)
-            case nil: throw ModelError.badInput("\(input): the weights are neither AttentionLSTM's nor AttentionCluster's")
-            }
-            if let labels { weights = try weights.withLabelNames(LabelMap.load(URL(fileURLWithPath: labels))) }
-            try saveWeights(weights, to: URL(fileURLWithPath: output))
+            try WeightConversion.convert(
+                URL(fileURLWithPath: input), to: URL(fileURLWithPath: output), labels: labels.map(URL.init(fileURLWithPath:)))
         }
     }
 }

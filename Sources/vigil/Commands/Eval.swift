@@ -2,7 +2,6 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import Training
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,13 +33,9 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
-            let evaluator = try TrainingInputs.evaluator(
-                weights: URL(fileURLWithPath: weights), modelType: pipeline?.model.type?.rawValue,
-                segments: pipeline?.sampling.segNum, dropRate: pipeline?.model.dropRate)
-            let data = try FeatureDataset.load(inputs: inputs.map(URL.init(fileURLWithPath:)))
-            try data.validateLabels(classes: evaluator.model.classCount)
-            let (metrics, _) = try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean)
+            let metrics = try Evaluation.run(
+                weights: URL(fileURLWithPath: weights), config: config.map(URL.init(fileURLWithPath:)),
+                inputs: inputs.map(URL.init(fileURLWithPath:)), topK: topK, batchSize: batchSize, batchMean: batchMean)
             try StandardOutput.writeLine(metrics)
         }
     }

@@ -1,7 +1,6 @@
 // `vigil info INPUT`: one JSON document describing a media file or stream (keys in docs/media.md).
 import ArgumentParser
 import Foundation
-import Media
 import Pipeline
 
 struct Info: ParsableCommand {
@@ -14,8 +13,7 @@ struct Info: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let source = try MediaSource(url: input)
-            try StandardOutput.writeLine(source.info)
+            try StandardOutput.writeLine(try MediaInspection.info(input))
         }
     }
 }

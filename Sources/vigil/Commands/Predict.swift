@@ -1,13 +1,8 @@
 // `vigil predict`: classify feature files (PaddleVideo .pkl, YouTube-8M .tfrecord, Vigil .safetensors) with
 // AttentionLSTM or AttentionCluster weights; one JSON line per video on stdout (docs/models.md).
 import ArgumentParser
-import Formats
 import Foundation
-import Logging
-import Media
-import Models
 import Pipeline
-import Tensor
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,36 +60,13 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            if let threads { OpenBLASKernel.setThreads(threads) }
-            var logger = Logger(label: "vigil.predict", factory: { StreamLogHandler.standardError(label: $0) })
-            logger.logLevel = verbose ? .debug : .warning
-            logger.debug("OpenBLAS kernel \(OpenBLASKernel.coreName), \(OpenBLASKernel.threads) thread(s)")
-            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) }
-            guard let weightsURL = weights.map({ URL(fileURLWithPath: $0) }) ?? pipeline?.model.weights else {
-                throw PipelineError.usage("no weights: give --weights or set model.weights in \(config ?? "the config")")
-            }
-            let mode: UniformSampler.Mode? = sampling.map { $0 == "random" ? .random(seed: seed) : .center }
+            ComputePolicy.configure(threads: threads, verbose: verbose)
             let predictor = try Predictor(
-                weights: weightsURL, config: pipeline, labels: labels.map { URL(fileURLWithPath: $0) },
-                segments: segNum, mode: mode)
-            let k = topK ?? pipeline?.model.topK ?? 5
-            var pending: [FeatureRecord] = []
-            func flush() throws {
-                try predictor.predict(batch: pending, topK: k, allScores: allScores) { try StandardOutput.writeLine($0) }
-                pending.removeAll()
-            }
-            for input in inputs {
-                let records: [FeatureRecord]
-                do { records = try readFeatureRecords(URL(fileURLWithPath: input)) } catch {
-                    try flush()  // the videos of earlier files are printed before this file's error
-                    throw error
-                }
-                for record in records {
-                    pending.append(record)
-                    if pending.count == batchSize { try flush() }
-                }
-            }
-            try flush()
+                weights: weights.map(URL.init(fileURLWithPath:)), configFile: config.map(URL.init(fileURLWithPath:)),
+                labels: labels.map(URL.init(fileURLWithPath:)), segments: segNum, sampling: sampling, seed: seed)
+            try predictor.predict(
+                files: inputs.map(URL.init(fileURLWithPath:)), batchSize: batchSize, topK: topK ?? predictor.defaultTopK,
+                allScores: allScores) { try StandardOutput.writeLine($0) }
         }
     }
 }

@@ -1,9 +1,7 @@
 // `vigil train`: fits AttentionLSTM or AttentionCluster to labelled feature files; one JSON line per epoch.
 import ArgumentParser
-import Formats
 import Foundation
 import Pipeline
-import Training
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,51 +35,13 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let pipeline = try PipelineConfig.load(contentsOf: URL(fileURLWithPath: config))
-            let labels = try pipeline.model.labels.map(LabelMap.load)
-            guard let trainList = train.map(URL.init(fileURLWithPath:)) ?? pipeline.train.trainList else {
-                throw ValidationError("no training list: pass --train or set train.train_list in \(config)")
-            }
-            let trainSet = try FeatureDataset.load(list: trainList)
-            let validSet = try (valid.map(URL.init(fileURLWithPath:)) ?? pipeline.train.validList).map(FeatureDataset.load(list:))
-
-            let model = pipeline.model
-            let classes = model.numClasses ?? labels?.names.count ?? trainSet.classCount
-            let type = model.type?.rawValue ?? "attention_cluster"
-            let blueprint = ModelBlueprint(
-                type: type, classes: classes, featureDims: model.featureDims ?? [1024, 128], fcSizes: model.fcSizes,
-                embeddingSize: model.embeddingSize ?? 512, lstmSize: model.lstmSize ?? 1024,
-                clusterNums: model.clusterNums ?? [32, 32])
-            var settings = TrainingSettings()
-            let section = pipeline.train
-            settings.optimizer = section.optimizer
-            settings.learningRate = lr ?? section.learningRate
-            settings.boundaries = section.lrBoundaries.flatMap { $0.isEmpty ? nil : $0 }
-            settings.rates = section.lrValues.flatMap { $0.isEmpty ? nil : $0 }
-            settings.weightDecay = section.weightDecay
-            settings.epochs = epochs ?? section.epochs
-            settings.batchSize = batchSize ?? section.batchSize
-            settings.segments = pipeline.sampling.segNum
-            settings.dropRate = model.dropRate
-            settings.seed = seed ?? pipeline.sampling.seed
-
-            let session = try TrainingInputs.session(
-                blueprint: blueprint, settings: settings, labels: labels, train: trainSet, valid: validSet,
-                output: URL(fileURLWithPath: output), latest: checkpoint.map(URL.init(fileURLWithPath:)),
-                resume: resume.map(URL.init(fileURLWithPath:)))
-            let stop = StopSignal()
-            var progress = ProgressLine()
-            let finished = try session.run(
-                progress: { epoch, done, total in
-                    if let text = progress.update(epoch: epoch, epochs: session.epochs, done: done, total: total) {
-                        FileHandle.standardError.write(Data(text.utf8))
-                    }
-                },
-                report: { line in
-                    try StandardOutput.writeLine(line)
-                },
-                shouldStop: { stop.isRaised })
-            if !finished {
+            var request = TrainingRequest(config: URL(fileURLWithPath: config), output: URL(fileURLWithPath: output))
+            request.train = train.map(URL.init(fileURLWithPath:))
+            request.valid = valid.map(URL.init(fileURLWithPath:))
+            (request.epochs, request.batchSize, request.learningRate, request.seed) = (epochs, batchSize, lr, seed)
+            request.checkpoint = checkpoint.map(URL.init(fileURLWithPath:))
+            request.resume = resume.map(URL.init(fileURLWithPath:))
+            if try !request.run() {
                 FileHandle.standardError.write(Data("vigil train: interrupted; checkpoint written\n".utf8))
                 throw ExitCode(130)
             }

@@ -1,9 +1,7 @@
 // `vigil watch`: tail camera streams, classify rolling windows, print events as JSON Lines (docs/events.md).
 import ArgumentParser
 import Foundation
-import Media
 import Pipeline
-import Stream
 
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,7 +53,7 @@ struct Watch: ParsableCommand {
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }
-        guard FrameDecoding(rawValue: decode) != nil else { throw ValidationError("--decode must be auto, all or keyframes") }
+        guard WatchRequest.isDecoding(named: decode) else { throw ValidationError("--decode must be auto, all or keyframes") }
     }
 
     func run() throws {
@@ -67,10 +65,10 @@ struct Watch: ParsableCommand {
             request.urls = urls
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
-            request.decoding = FrameDecoding(rawValue: decode)
+            request.setDecoding(named: decode)
             if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
             let (cameras, stages) = try cluster.shard(try request.plan())
-            try WatchRunner(cameras: cameras, stages: stages, sink: EventWriter(writesWindows: windowEvents)).run()
+            try WatchRunner(cameras: cameras, stages: stages, sink: WatchRequest.standardOutputSink(writesWindows: windowEvents)).run()
         }
     }
 }

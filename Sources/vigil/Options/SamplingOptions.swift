@@ -1,6 +1,5 @@
 // Flags that choose which frames are decoded: a rate or a uniform count, and the frame size.
 import ArgumentParser
-import Media
 import Pipeline
 
 /// `--fps F` | `--seg-num N`, `--sampling center|random`, `--seed S`, `--size WxH`.
@@ -24,7 +23,7 @@ struct SamplingOptions: ParsableArguments {
         if fps != nil, segNum != nil { throw ValidationError("give --fps or --seg-num, not both") }
         if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
         if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
-        if FrameSize(size) == nil { throw ValidationError("--size must be WxH with both sides in 1…16384, got '\(size)'") }
+        if !PipelineSettings.isFrameSize(size) { throw ValidationError("--size must be WxH with both sides in 1…16384, got '\(size)'") }
     }
 
     /// Applies these flags to `settings`.
@@ -33,7 +32,7 @@ struct SamplingOptions: ParsableArguments {
         settings.segNum = segNum
         settings.mode = sampling
         settings.seed = seed
-        if let frameSize = FrameSize(size) { settings.frameSize = frameSize }
+        settings.setFrameSize(size)
     }
 }
 

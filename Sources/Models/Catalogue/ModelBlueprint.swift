@@ -1,7 +1,6 @@
-// ModelBlueprint: the sizes of a model to train from scratch, and its freshly initialised weights, keyed by
+// ModelBlueprint (the catalogue): the sizes of a model to train from scratch, and its freshly initialised weights, keyed by
 // PaddlePaddle's names with Paddle's initialisers (spec §2.5 for AttentionLSTM, §3.4 for AttentionCluster).
 import Foundation
-import Models
 import Tensor
 
 /// What to build when no weights exist yet: the model type and its widths (the pipeline YAML's `model:` block).
@@ -40,15 +39,26 @@ public struct ModelBlueprint: Codable, Equatable, Sendable {
         self.clusterNums = clusterNums
     }
 
+    /// The catalogue's kind of `type`; fails for an unknown type.
+    public func kind() throws -> ModelKind {
+        guard let kind = ModelKind(rawValue: type) else {
+            throw ModelError.usage("unknown model type '\(type)' (expected attention_lstm or attention_cluster)")
+        }
+        return kind
+    }
+
     /// Fails unless the type is known and every size is positive.
     public func validate() throws {
-        guard [AttentionLSTM.modelType, AttentionCluster.modelType].contains(type) else {
-            throw TrainingError.usage("unknown model type '\(type)' (expected attention_lstm or attention_cluster)")
-        }
+        _ = try kind()
         let sizes = [classes, embeddingSize, lstmSize] + featureDims + fcSizes + clusterNums
         guard featureDims.count == 2, fcSizes.count == 2, clusterNums.count == 2, sizes.allSatisfy({ $0 > 0 }) else {
-            throw TrainingError.usage("model sizes must be positive, with two feature_dims, fc_sizes and cluster_nums")
+            throw ModelError.usage("model sizes must be positive, with two feature_dims, fc_sizes and cluster_nums")
         }
+    }
+
+    /// The model `weights` make (the catalogue's `ModelKind.make`).
+    public func makeModel(weights: [String: Tensor]) throws -> any FeatureClassifier {
+        try kind().make(weights: weights)
     }
 
     /// Freshly initialised weights keyed by Paddle's names, drawn from `rng`.

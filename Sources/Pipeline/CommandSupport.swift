@@ -1,0 +1,140 @@
+// What the small CLI commands call: each job that is more than parsing lives here, so the CLI imports only Pipeline
+// (and ArgumentParser).
+import Formats
+import Foundation
+import Logging
+import Media
+import Models
+import Stream
+import Tensor
+import Training
+
+/// Process start-up, once, before any command runs: OpenBLAS's kernel (a one-time re-exec) and stdout's policy
+/// (a closed stdout is an error, exit 74, not a SIGPIPE death), and a file-size limit (ulimit -f) that must not kill
+/// vigil without a word: SIGXFSZ is ignored, the write fails with EFBIG and the command ends with its one line and
+/// exit 74, its temporary removed (Formats' OutputFile).
+public enum Startup {
+    public static func prepare() {
+        signal(SIGXFSZ, SIG_IGN)
+        OpenBLASKernel.reexecWithBetterKernelIfNeeded()
+        JSONLineWriter.ignoreBrokenPipes()
+    }
+}
+
+/// The process's compute policy, set once when a command starts (never inside a forward pass): OpenBLAS's thread
+/// count (`--threads`; default OpenBLAS's own choice), logged on stderr with `verbose`.
+public enum ComputePolicy {
+    public static func configure(threads: Int?, verbose: Bool) {
+        if let threads { OpenBLASKernel.setThreads(threads) }
+        var logger = Logger(label: "vigil", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = verbose ? .debug : .warning
+        logger.debug("OpenBLAS kernel \(OpenBLASKernel.coreName), \(OpenBLASKernel.threads) thread(s)")
+    }
+}
+
+/// `vigil info`: the facts of a media file or stream.
+public enum MediaInspection {
+    /// Opens and probes `location` (exact frame count for files).
+    public static func info(_ location: String) throws -> MediaInfo { try MediaSource(url: location).info }
+}
+
+/// `vigil convert`: weights from one format to the other, checked by building the model on the way.
+public enum WeightConversion {
+    /// Reads `input`, builds its model (every key, consistent shapes) or fails, stores `labels` (a label map file)
+    /// in a `.safetensors` output, and writes `output` in the format its extension names.
+    public static func convert(_ input: URL, to output: URL, labels: URL?) throws {
+        var weights = try loadWeights(input)
+        guard let kind = ModelKind.of(tensors: weights.tensors, metadata: weights.metadata) else {
+            throw ModelError.badInput("\(input.path): the weights are neither AttentionLSTM's nor AttentionCluster's")
+        }
+        _ = try kind.make(weights: weights.tensors)
+        weights.metadata[WeightFile.MetadataKey.modelType] = kind.rawValue
+        if let labels { weights = try weights.withLabelNames(LabelMap.load(labels)) }
+        try saveWeights(weights, to: output)
+    }
+}
+
+/// `vigil eval`: YouTube-8M metrics of weights on labelled feature files.
+public enum Evaluation {
+    /// The metrics; `config` gives the model type and seg_num when the weights do not, and the dropout rate.
+    public static func run(
+        weights: URL, config: URL?, inputs: [URL], topK: Int, batchSize: Int, batchMean: Int?
+    ) throws -> VideoMetrics {
+        let pipeline = try config.map { try PipelineConfig.load(contentsOf: $0) }
+        let evaluator = try TrainingInputs.evaluator(
+            weights: weights, modelType: pipeline?.model.type?.rawValue, segments: pipeline?.sampling.segNum,
+            dropRate: pipeline?.model.dropRate)
+        let data = try FeatureDataset.load(inputs: inputs)
+        try data.validateLabels(classes: evaluator.model.classCount)
+        return try evaluator.evaluate(data, batchSize: batchSize, topK: topK, batchMean: batchMean).metrics
+    }
+}
+
+extension Predictor {
+    /// `vigil predict`'s model: `weights`, else the config's `model.weights`; `sampling` "center" or "random"
+    /// (with `seed`) overrides the config's AttentionCluster sampling.
+    public convenience init(
+        weights: URL?, configFile: URL?, labels: URL?, segments: Int?, sampling: String?, seed: UInt64
+    ) throws {
+        let pipeline = try configFile.map { try PipelineConfig.load(contentsOf: $0) }
+        guard let url = weights ?? pipeline?.model.weights else {
+            throw PipelineError.usage("no weights: give --weights or set model.weights in \(configFile?.path ?? "the config")")
+        }
+        let mode: UniformSampler.Mode? = sampling.map { $0 == "random" ? .random(seed: seed) : .center }
+        try self.init(weights: url, config: pipeline, labels: labels, segments: segments, mode: mode)
+        defaultTopK = pipeline?.model.topK ?? 5
+    }
+
+    /// Every video of the feature files `inputs`, in input order, `batchSize` per forward pass (batches span
+    /// files), each result passed to `emit`. A file that cannot be read fails after the videos before it were emitted.
+    public func predict(
+        files inputs: [URL], batchSize: Int, topK: Int, allScores: Bool, emit: (Prediction) throws -> Void
+    ) throws {
+        var pending: [FeatureRecord] = []
+        func flush() throws {
+            try predict(batch: pending, topK: topK, allScores: allScores, emit: emit)
+            pending.removeAll()
+        }
+        for input in inputs {
+            let records: [FeatureRecord]
+            do { records = try readFeatureRecords(input) } catch {
+                try flush()  // the videos of earlier files are printed before this file's error
+                throw error
+            }
+            for record in records {
+                pending.append(record)
+                if pending.count == batchSize { try flush() }
+            }
+        }
+        try flush()
+    }
+}
+
+extension PipelineSettings {
+    /// Sets the frame size from `WxH` text; false (nothing set) when it is not one.
+    @discardableResult public mutating func setFrameSize(_ text: String) -> Bool {
+        guard let size = FrameSize(text) else { return false }
+        frameSize = size
+        return true
+    }
+
+    /// Whether `text` is a valid `WxH` frame size.
+    public static func isFrameSize(_ text: String) -> Bool { FrameSize(text) != nil }
+}
+
+extension WatchRequest {
+    /// Sets `--decode` by name (auto, all, keyframes); false when the name is none of them.
+    @discardableResult public mutating func setDecoding(named name: String) -> Bool {
+        guard let decoding = FrameDecoding(rawValue: name) else { return false }
+        self.decoding = decoding
+        return true
+    }
+
+    /// Whether `name` is a `--decode` value (auto, all, keyframes).
+    public static func isDecoding(named name: String) -> Bool { FrameDecoding(rawValue: name) != nil }
+
+    /// The sink of a watch without other destinations: JSON Lines on stdout (`--no-window-events`: no window lines).
+    public static func standardOutputSink(writesWindows: Bool) -> any EventSink {
+        EventWriter(writesWindows: writesWindows)
+    }
+}
