@@ -18,6 +18,14 @@ import Testing
                 reason: phase == .end ? .quiet : nil))
     }
 
+    /// A nats-server and the cluster `name` on it.
+    static func cluster(_ name: String) throws -> (NATSServerProcess, ClusterSite) {
+        let server = try NATSServerProcess()
+        var options = ClusterOptions(servers: [server.url])
+        options.name = name
+        return (server, try ClusterSite(options))
+    }
+
     /// Every stored line of the cluster's stream (optionally one camera or type), in stream order.
     static func storedLines(_ site: ClusterSite, camera: String? = nil, types: [String] = []) throws -> [String] {
         var query = EventStreamReader.Query()
@@ -42,10 +50,7 @@ import Testing
     }
 
     @Test func linesAreStoredInOrderOnTheirSubjectsAsWatchPrintsThem() throws {
-        let server = try NATSServerProcess()
-        var options = ClusterOptions(servers: [server.url])
-        options.name = "t1"
-        let site = try ClusterSite(options)
+        let (server, site) = try Self.cluster("t1")
         let sink = JetStreamEventSink(connection: site.connection, names: site.names)
         let events = [Self.status("front", 0), Self.lifecycle(.start, "front"), Self.status("back", 0), Self.lifecycle(.end, "front")]
         try sink.send(events)
@@ -56,13 +61,11 @@ import Testing
         #expect(try Self.storedLines(site, camera: "front") == [expected[0], expected[1], expected[3]])
         #expect(try Self.storedLines(site, types: ["start", "end"]) == [expected[1], expected[3]])
         #expect(try Self.storedLines(site, camera: "back", types: ["status"]) == [expected[2]])
+        withExtendedLifetime(server) {}  // the server runs until the test ends
     }
 
     @Test func aRetriedPublishIsStoredOnceButTheSameLineSentAgainIsStoredAgain() throws {
-        let server = try NATSServerProcess()
-        var options = ClusterOptions(servers: [server.url])
-        options.name = "t2"
-        let site = try ClusterSite(options)
+        let (server, site) = try Self.cluster("t2")
         let sink = JetStreamEventSink(connection: site.connection, names: site.names)
         let online = Self.status("front", 0)
         try sink.send([online, online])  // a camera online, away, online again: two lines, two messages
@@ -74,13 +77,11 @@ import Testing
             #expect(try site.connection.publish(line, to: subject, messageID: "front.status.retry.1") == .stored)
         }
         #expect(try Self.storedLines(site).count == 3)
+        withExtendedLifetime(server) {}  // the server runs until the test ends
     }
 
     @Test func aTwentySecondOutageIsBufferedAndFlushedInOrder() throws {
-        let server = try NATSServerProcess()
-        var options = ClusterOptions(servers: [server.url])
-        options.name = "t3"
-        let site = try ClusterSite(options)
+        let (server, site) = try Self.cluster("t3")
         let sink = JetStreamEventSink(connection: site.connection, names: site.names, capacity: 1000)
         try sink.send(Self.status("cam", 0))
         #expect(Self.waitUntil(10) { sink.counters.delivered == 1 })
@@ -103,10 +104,7 @@ import Testing
     }
 
     @Test func aFullQueueDropsItsOldestLinesAndCountsThem() throws {
-        let server = try NATSServerProcess()
-        var options = ClusterOptions(servers: [server.url])
-        options.name = "t4"
-        let site = try ClusterSite(options)
+        let (server, site) = try Self.cluster("t4")
         server.stop()
         let sink = JetStreamEventSink(connection: site.connection, names: site.names, capacity: 5)
         let events = (0..<12).map { Self.status("cam", $0) }
