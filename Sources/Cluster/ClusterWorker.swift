@@ -239,10 +239,11 @@ public final class ClusterWorker: @unchecked Sendable {
         }
         let share = max(1, (entries.count + max(1, live.count) - 1) / max(1, live.count))
         lock.withLock { fairShare = share }
-        // Balance: above the fair share while another worker is below it, hand one camera back per period.
-        let someoneUnder = live.contains { $0.cameras < share }
+        // Balance: two or more cameras above the least loaded live worker (a new one has none), hand one camera
+        // back per period; the fetch limit (the fair share) keeps it from coming straight back.
+        let fewest = live.map(\.cameras).min() ?? count
         let owned = lock.withLock { leases.values.sorted { $0.taken > $1.taken } }
-        if owned.count > share, someoneUnder, Date().timeIntervalSince(lastRebalance) >= settings.rebalanceSeconds,
+        if owned.count - fewest >= 2, Date().timeIntervalSince(lastRebalance) >= settings.rebalanceSeconds,
             let newest = owned.first
         {
             lastRebalance = Date()
