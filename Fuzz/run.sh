@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Formats fuzz target for a fixed number of executions (default 1,000,000) and prints a table.
 #   Fuzz/run.sh [RUNS] [TARGET...]      targets: pickle safetensors tfrecord savecombine labelmap
+#   MAX_SECONDS=600 Fuzz/run.sh ...      also stop each target after that many seconds (default: no limit)
+# A run fails on an input that allocates more than 64 MB at once (-malloc_limit_mb), grows the process past 1 GB
+# (-rss_limit_mb), or breaks a bound the harness checks (CPU time per input, a loaded value's bytes).
 # Needs the Swift toolchain's libFuzzer (swiftc -sanitize=fuzzer) and AddressSanitizer. Findings are written to
 # Fuzz/findings/<target>-crash-*; each one should become a regression test in Tests/FormatsTests.
 set -euo pipefail
@@ -19,7 +22,7 @@ for target in "${targets[@]}"; do
     log="$(mktemp)"
     start=$(date +%s)
     status=0
-    FUZZ_TARGET="$target" "$binary" -runs="$runs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
+    FUZZ_TARGET="$target" "$binary" -runs="$runs" -max_len=16384 -timeout=10 -rss_limit_mb=1024 -malloc_limit_mb=64 -max_total_time="${MAX_SECONDS:-0}" \
         -artifact_prefix="findings/$target-" -print_final_stats=1 "$corpus" "seeds/$target" >"$log" 2>&1 || status=$?
     seconds=$(( $(date +%s) - start ))
     executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")

@@ -70,6 +70,8 @@ def main():
     time.sleep(args.seconds)
     cpu_used = cpu_seconds(vigil.pid) - cpu_start
     cpu = cpu_used / (time.monotonic() - start)
+    with open(f"/proc/{vigil.pid}/status") as status:
+        rss = next((line.split()[1] for line in status if line.startswith("VmRSS:")), "0")
     vigil.send_signal(2)
     vigil.wait(timeout=30)
     reader.join()
@@ -95,7 +97,8 @@ def main():
           f"vigil CPU {cpu * 100:.0f}% of one core; latency median "
           f"{sorted(latencies)[len(latencies) // 2] * 1000 if latencies else float('nan'):.0f} ms, "
           f"max {max(latencies, default=float('nan')) * 1000:.0f} ms; windows dropped {dropped}; "
-          f"reconnects {sum(1 for _, e in lines if e['type'] == 'status' and e['state'] == 'reconnecting')}")
+          f"reconnects {sum(1 for _, e in lines if e['type'] == 'status' and e['state'] == 'reconnecting')}; "
+          f"RSS {int(rss) / 1024:.0f} MB; events started {sum(1 for _, e in lines if e['type'] == 'start')}")
     decodes = {}
     for seen in windows.values():
         for _, e in seen:

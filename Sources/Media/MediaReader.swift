@@ -68,6 +68,10 @@ public final class MediaReader {
     /// Frames decoded so far (kept or not), in presentation order; the next frame's `index`.
     public private(set) var decodedFrames = 0
 
+    /// Sees every packet of the video and audio streams read, before it is decoded (clips keep them; see
+    /// `PacketRing`). Called on the reading thread.
+    public var packetObserver: ((EncodedPacket) -> Void)?
+
     /// Frames the decoders rejected or flagged as damaged so far (skipped, not fatal).
     public var damagedFrames: Int { (video?.damagedFrames ?? 0) + (audio?.damagedFrames ?? 0) }
 
@@ -99,6 +103,7 @@ public final class MediaReader {
         guard try source.format.read(into: packet) == .endOfStream else {
             defer { packet.unref() }
             let stream = packet.pointer.pointee.stream_index
+            if let packetObserver { observe(stream, packetObserver) }
             if let video, stream == video.stream.pointee.index {
                 if packet.isKey, keyframes.observe(keyPacketAt: packet.seconds(video.timeBase)), !keyframes.isActive {
                     picker.reset()
@@ -117,6 +122,22 @@ public final class MediaReader {
         if let audio { try audio.decode(nil) { try take(audio: $0, audio) } }
         let tail = try resampler.flush()
         if !tail.isEmpty { ready.append(.audio(AudioChunk(pts: .nan, samples: tail))) }
+    }
+
+    /// Hands the packet just read to `observer` when it belongs to a decoded stream.
+    private func observe(_ stream: Int32, _ observer: (EncodedPacket) -> Void) {
+        guard let decoder = [video, audio].compactMap({ $0 }).first(where: { $0.stream.pointee.index == stream }),
+              let copy = EncodedPacket(referencing: packet.pointer, timeBase: decoder.stream.pointee.time_base,
+                                       isVideo: decoder === video)
+        else { return }
+        observer(copy)
+    }
+
+    /// The parameters of the streams whose packets `packetObserver` sees (video always, audio when decoded).
+    public func packetStreams() throws -> PacketStreams {
+        guard let video else { throw MediaError(.noStream, source.location, "has no video stream") }
+        return PacketStreams(video: try StreamParameters(video.stream, source.location),
+                             audio: try audio.map { try StreamParameters($0.stream, source.location) })
     }
 
     private func take(video frame: Frame, _ decoder: Decoder) throws {

@@ -17,6 +17,8 @@ final class Camera: @unchecked Sendable {
     /// Windows waiting for the model: one slot; on a live input a newer window replaces a waiting one.
     let mailbox = Mailbox<CameraWindowJob>(capacity: 1)
     let classifier: WindowClassifier
+    /// Clips and snapshots of this camera's events (nil: clips off).
+    private(set) var clips: CameraClips?
     private let lock = NSLock()
     private let wake = NSCondition()
     private var currentAbort: MediaAbortHandle?
@@ -37,6 +39,9 @@ final class Camera: @unchecked Sendable {
         watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
         classifier = try stages.model.instance()
+        clips = try spec.settings.clips.map { settings in
+            try CameraClips(camera: spec.name, settings: settings) { [weak self] in self?.clipProblem($0) }
+        }
     }
 
     func start() {
@@ -114,17 +119,27 @@ final class Camera: @unchecked Sendable {
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,
                 skipNonReference: settings.skipNonReferenceFrames, audio: hasAudio,
                 decoding: settings.decoding == .auto && spec.isLocalFile ? .all : settings.decoding))
+        clips?.connect(reader)
+        defer { clips?.disconnect() }
         var stream = try FeatureStream(
             extractor: try stages.makeExtractor(), audioExtractor: hasAudio ? try stages.makeAudioExtractor() : nil,
             audioDimension: classifier.audioDimension, windowSeconds: settings.windowSeconds,
             windowFrames: settings.windowFrames, strideSeconds: settings.strideSeconds)
         var online = false
+        var decoded = (frames: 0, seconds: Self.threadCPUSeconds())
         while let item = try nextItem(reader, tailing: input.isTail && online) {
             switch item {
             case .audio(let chunk):
                 hand(try stream.append(chunk), keyframesOnly: reader.decodesKeyframesOnly)
             case .video(let frame):
                 guard frame.pts.isFinite else { continue }
+                if let observer = stages.observer {
+                    let seconds = Self.threadCPUSeconds()
+                    observer.decoded(
+                        camera: spec.name, read: reader.decodedFrames - decoded.frames, kept: 1,
+                        decodeSeconds: seconds - decoded.seconds)
+                    decoded.frames = reader.decodedFrames
+                }
                 watchdog.feed()
                 if !online {
                     online = true
@@ -135,6 +150,7 @@ final class Camera: @unchecked Sendable {
                 }
                 hand(try stream.append(frame), keyframesOnly: reader.decodesKeyframesOnly)
             }
+            if stages.observer != nil { decoded.seconds = Self.threadCPUSeconds() }  // extraction is not decoding
         }
         if !isStopping { hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly) }
         if isStopping { return "shutdown" }
@@ -145,6 +161,7 @@ final class Camera: @unchecked Sendable {
     /// Puts due windows in the mailbox (a file waits for room; a live input replaces a waiting window).
     private func hand(_ windows: [FeatureStream.Window], keyframesOnly: Bool) {
         for window in windows {
+            if let endPts = window.rgb.endPts { clips?.mark(pts: endPts, epoch: window.endTime) }
             let job = CameraWindowJob(window, arrivedAt: NoFramesWatchdog.monotonicSeconds(), keyframesOnly: keyframesOnly)
             mailbox.put(job, waitForRoom: spec.isLocalFile)
         }
@@ -188,6 +205,13 @@ final class Camera: @unchecked Sendable {
     static func describe(_ error: any Error) -> String {
         if let media = error as? MediaError { return media.reason }
         return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+
+    /// CPU seconds the calling thread has used.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func seconds(_ value: Double) -> String {

@@ -9,7 +9,7 @@ extension Camera {
         var tracker = EventTracker(camera: spec.name, labels: classifier.labels, policy: stages.policy)
         while !mailbox.isFinished {
             guard let job = mailbox.take(timeoutSeconds: 0.5) else {
-                if isAway { write(tracker.expire(now: Date().timeIntervalSince1970, reason: .offline).map(Event.lifecycle)) }
+                if isAway { write(lifecycle(tracker.expire(now: Date().timeIntervalSince1970, reason: .offline))) }
                 continue
             }
             do {
@@ -19,11 +19,16 @@ extension Camera {
                     startTime: job.startTime, endTime: job.endTime, frames: frames,
                     topK: classifier.scorer.best(scores, stages.topK), latency: NoFramesWatchdog.monotonicSeconds() - job.arrivedAt,
                     droppedWindows: mailbox.droppedCount, decode: job.keyframesOnly ? .keyframes : .all)
-                write([.window(window)] + tracker.observe(scores: scores, at: job.endTime).map(Event.lifecycle))
+                write([.window(window)] + lifecycle(tracker.observe(scores: scores, at: job.endTime)))
             } catch {
                 FileHandle.standardError.write(Data("vigil: \(spec.name): \(Camera.describe(error))\n".utf8))
             }
         }
-        write(tracker.finish().map(Event.lifecycle))
+        write(lifecycle(tracker.finish()))
+    }
+
+    /// Lifecycle lines, with snapshot and clip paths when clips are on.
+    private func lifecycle(_ steps: [LifecycleEvent]) -> [Event] {
+        (clips?.annotate(steps) ?? steps).map(Event.lifecycle)
     }
 }

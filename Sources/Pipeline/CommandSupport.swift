@@ -82,7 +82,7 @@ extension Predictor {
         }
         let mode: UniformSampler.Mode? = sampling.map { $0 == "random" ? .random(seed: seed) : .center }
         try self.init(weights: url, config: pipeline, labels: labels, segments: segments, mode: mode)
-        defaultTopK = pipeline?.model.topK ?? 5
+        defaultTopK = pipeline?.model.topK ?? SettingDefaults.topK
     }
 
     /// Every video of the feature files `inputs`, in input order, `batchSize` per forward pass (batches span
@@ -107,6 +107,13 @@ extension Predictor {
             }
         }
         try flush()
+    }
+}
+
+extension ScoreTimeline {
+    /// Writes the drawing to `url` (through a temporary name, renamed when whole).
+    public func writeSVG(to url: URL) throws {
+        try OutputFile.write(Data(svg().utf8), to: url)
     }
 }
 

@@ -9,7 +9,7 @@ public struct PipelineSettings: Sendable {
     public var config: PipelineConfig
     public var weights: URL?
     public var labels: URL?
-    public var topK = 5
+    public var topK = SettingDefaults.topK
     /// `--fps` (overrides the file's `sampling.fps`).
     public var fps: Double?
     /// `--seg-num`: decode exactly this many uniformly spread frames.
@@ -19,7 +19,7 @@ public struct PipelineSettings: Sendable {
     public var frameSize = FrameSampling.defaultFrameSize
     public var rgbExtractorFlag: String?
     public var audioExtractorFlag: String?
-    public var extractorTimeout = 30.0
+    public var extractorTimeout = SettingDefaults.extractorTimeout
 
     /// Settings from `config` (empty when nil); flags are set on the result.
     public init(config: PipelineConfig = PipelineConfig()) {
@@ -29,18 +29,18 @@ public struct PipelineSettings: Sendable {
         if let k = config.model.topK { topK = k }
     }
 
-    public var rgbExtractor: String { rgbExtractorFlag ?? config.extractors.rgb ?? "builtin" }
-    public var audioExtractor: String { audioExtractorFlag ?? config.extractors.audio ?? "builtin" }
+    public var rgbExtractor: String { rgbExtractorFlag ?? config.extractors.rgb ?? SettingDefaults.extractor }
+    public var audioExtractor: String { audioExtractorFlag ?? config.extractors.audio ?? SettingDefaults.extractor }
 
     /// Where uniform picks fall inside their segments.
     public var rowMode: UniformSampler.Mode {
-        (mode ?? config.sampling.mode) == .random ? .random(seed: seed ?? config.sampling.seed ?? 0) : .center
+        (mode ?? config.sampling.mode) == .random ? .random(seed: seed ?? config.sampling.seed ?? SettingDefaults.seed) : .center
     }
 
     /// `--seg-num N` decodes N uniform frames; otherwise frames are taken at `--fps`, the file's fps, or 1/s.
     public var frameSampling: FrameSampling {
         if let segNum { return FrameSampling(rate: .segments(segNum, rowMode), frameSize: frameSize) }
-        return FrameSampling(rate: .perSecond(fps ?? config.sampling.fps ?? 1), frameSize: frameSize)
+        return FrameSampling(rate: .perSecond(fps ?? config.sampling.fps ?? SettingDefaults.framesPerSecond), frameSize: frameSize)
     }
 }
 

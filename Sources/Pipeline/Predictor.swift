@@ -12,7 +12,7 @@ public final class Predictor {
     /// `attention_lstm` or `attention_cluster`.
     public let modelType: String
     /// How many classes a result lists when the caller does not say (the config's `model.top_k`, else 5).
-    public internal(set) var defaultTopK = 5
+    public internal(set) var defaultTopK = SettingDefaults.topK
     /// Feature widths the model reads, rgb first (what the extractors must produce).
     public var featureDims: [Int] { scorer.model.featureWidths }
 
@@ -26,9 +26,9 @@ public final class Predictor {
         modelType = weights.type.rawValue
         var sampler: UniformSampler?
         if weights.type == .attentionCluster {
-            let segNum = segments ?? config?.sampling.segNum ?? 100
+            let segNum = segments ?? config?.sampling.segNum ?? ModelKind.defaultSegNum
             guard segNum > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(segNum)") }
-            let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? 0) : .center
+            let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? SettingDefaults.seed) : .center
             sampler = UniformSampler(segments: segNum, mode: mode ?? fallback)
         }
         let model = try weights.model(config?.model)

@@ -1,6 +1,7 @@
 // Loads the watch model once: weights file, model type, label names, seg_num; checked as `vigil predict` checks.
 import Formats
 import Foundation
+import Models
 
 /// Reads the weights and labels a watch uses.
 enum WatchModelLoader {
@@ -14,7 +15,7 @@ enum WatchModelLoader {
         let weights = try CheckedWeights(url, model: config.model)
         let labelMap = try weights.labels(settings.labels)
         let names = labelMap?.names ?? []
-        let picks = segNum ?? config.sampling.segNum ?? 100
+        let picks = segNum ?? config.sampling.segNum ?? ModelKind.defaultSegNum
         guard weights.type != .attentionCluster || picks > 0 else {
             throw PipelineError.usage("--seg-num must be positive, not \(picks)")
         }

@@ -2,6 +2,7 @@
 import Features
 import Foundation
 import Media
+import Models
 import Stream
 
 /// What `vigil watch` was asked. Model, labels, top-k, extractors and frame size come from `settings` (the same
@@ -18,6 +19,12 @@ public struct WatchRequest: Sendable {
     public var noFramesTimeout: Double?
     /// "tcp" or "udp" for rtsp:// cameras.
     public var rtspTransport: String?
+    /// `--clips DIR` (every camera; a camera's `clips:` in the pipeline otherwise), `--clip-pre`, `--clip-post`,
+    /// `--clips-max-bytes`.
+    public var clipsDirectory: String?
+    public var clipPre: Double?
+    public var clipPost: Double?
+    public var clipsMaxBytes: Int64?
     /// `--decode`: auto, all or keyframes.
     public var decoding: FrameDecoding?
 
@@ -48,7 +55,12 @@ public struct WatchRequest: Sendable {
         guard !entries.isEmpty else {
             throw PipelineError.usage("vigil watch: no cameras (give URLs, or a --pipeline with a cameras: map)")
         }
-        return (entries.map { CameraSpec(name: $0.name, url: $0.url, settings: watchSettings(for: $0, config)) }, stages)
+        let specs = try entries.map { entry in
+            var watch = watchSettings(for: entry, config)
+            watch.clips = try clipSettings(for: entry, pipeline: config.source)
+            return CameraSpec(name: entry.name, url: entry.url, settings: watch)
+        }
+        return (specs, stages)
     }
 
     /// `camera` with a relative file path made relative to the pipeline file's folder, as its other paths are.
@@ -62,15 +74,38 @@ public struct WatchRequest: Sendable {
     /// Flags over the camera's entry over the pipeline over the defaults.
     func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
         var watch = WatchSettings()
-        watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? 1
-        let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? 100
+        watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? SettingDefaults.framesPerSecond
+        let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? ModelKind.defaultSegNum
         watch.windowSeconds = window ?? camera.window ?? config.watch.window ?? Double(picks) / watch.framesPerSecond
-        watch.strideSeconds = stride ?? camera.stride ?? config.watch.stride ?? 2
+        watch.strideSeconds = stride ?? camera.stride ?? config.watch.stride ?? SettingDefaults.strideSeconds
         watch.retrySeconds = retryInterval ?? watch.retrySeconds
         watch.noFramesTimeoutSeconds = noFramesTimeout ?? watch.noFramesTimeoutSeconds
         watch.rtspTransport = rtspTransport ?? camera.extra["transport"] ?? watch.rtspTransport
         watch.decoding = decoding ?? watch.decoding
         return watch
+    }
+
+    /// Clips for `camera`: `--clips` over its `clips:` folder (relative to the pipeline file); `--clip-pre` /
+    /// `--clip-post` over its `clip_pre:` / `clip_post:` over 5 s. Nil when neither names a folder.
+    private func clipSettings(for camera: CameraConfig, pipeline file: URL?) throws -> ClipSettings? {
+        var folder = clipsDirectory
+        if folder == nil, let entry = camera.extra["clips"] {
+            folder = entry.hasPrefix("/") || file == nil
+                ? entry : file?.deletingLastPathComponent().appendingPathComponent(entry).path
+        }
+        guard let folder else { return nil }
+        func seconds(_ key: String) throws -> Double? {
+            guard let text = camera.extra[key] else { return nil }
+            guard let value = Double(text) else {
+                throw StreamError.badSetting("\(camera.name): \(key) must be a number of seconds, got \(text)")
+            }
+            return value
+        }
+        var clips = ClipSettings(directory: folder)
+        clips.preSeconds = try clipPre ?? seconds("clip_pre") ?? clips.preSeconds
+        clips.postSeconds = try clipPost ?? seconds("clip_post") ?? clips.postSeconds
+        clips.maxBytes = clipsMaxBytes
+        return clips
     }
 
     /// The pipeline's `watch.events`, each label's override laid over the general thresholds.

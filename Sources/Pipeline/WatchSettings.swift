@@ -12,13 +12,15 @@ public struct WatchSettings: Sendable, Equatable {
     /// Seconds of stream time between classifications (`--stride`).
     public var strideSeconds: Double = 2
     /// First delay before reconnecting (`--retry-interval`); doubles per failure up to 6×.
-    public var retrySeconds: Double = 10
+    public var retrySeconds = SettingDefaults.retrySeconds
     /// Seconds without a decoded frame before a connection counts as stalled (`--no-frames-timeout`).
-    public var noFramesTimeoutSeconds: Double = 20
+    public var noFramesTimeoutSeconds = SettingDefaults.noFramesTimeoutSeconds
     /// RTSP transport: "tcp" or "udp".
     public var rtspTransport = "tcp"
     /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
     public var skipNonReferenceFrames = true
+    /// Clips and snapshots of events (`--clips`, a camera's `clips:`); nil: off.
+    public var clips: ClipSettings?
     /// Which frames are decoded (`--decode`): `auto` decodes keyframes only on a network camera whose keyframe
     /// interval fits the sampling interval, and every frame of a file.
     public var decoding = FrameDecoding.auto
@@ -47,7 +49,9 @@ public struct WatchSettings: Sendable, Equatable {
         guard ["tcp", "udp"].contains(rtspTransport) else {
             throw StreamError.badSetting("\(camera): transport must be tcp or udp, got \(rtspTransport)")
         }
-        return self
+        var checked = self
+        checked.clips = try clips?.validated(camera: camera)
+        return checked
     }
 }
 

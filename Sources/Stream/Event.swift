@@ -81,11 +81,15 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
     public var endTime: Double?
     /// Only on `end`.
     public var reason: EndReason?
+    /// With clips on (`--clips`), on `start`: the JPEG of the window that crossed the threshold.
+    public var snapshot: String?
+    /// With clips on, on `end`: the clip holding the event (shared by overlapping events of the camera).
+    public var clip: String?
 
     /// A lifecycle step.
     public init(
         phase: Phase, id: String, camera: String, label: String?, classIndex: Int, score: Float, topScore: Float,
-        startTime: Double, endTime: Double?, reason: EndReason?
+        startTime: Double, endTime: Double?, reason: EndReason?, snapshot: String? = nil, clip: String? = nil
     ) {
         self.phase = phase
         self.id = id
@@ -97,11 +101,13 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
         self.startTime = startTime
         self.endTime = endTime
         self.reason = reason
+        self.snapshot = snapshot
+        self.clip = clip
     }
 
     enum CodingKeys: String, CodingKey {
         case phase = "type", id, camera, label, classIndex = "class", score, topScore = "top_score"
-        case startTime = "start_time", endTime = "end_time", reason
+        case startTime = "start_time", endTime = "end_time", reason, snapshot, clip
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,6 +122,8 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
         try container.encode(startTime, forKey: .startTime)
         try container.encode(endTime, forKey: .endTime)  // null until the end
         try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(snapshot, forKey: .snapshot)  // absent without clips: lines stay as they were
+        try container.encodeIfPresent(clip, forKey: .clip)
     }
 }
 

@@ -58,7 +58,7 @@ public enum TrainingInputs {
         var model = try type.make(weights: file.tensors)
         let saved = try CheckpointMetadata(file, path: url.path)
         if let rate = dropRate.map(Float.init) ?? saved?.dropRate { model.dropoutRate = rate }
-        let rows = segments ?? saved?.segments ?? 100
+        let rows = segments ?? saved?.segments ?? ModelKind.defaultSegNum
         return Evaluator(model: model, sampling: type == .attentionCluster ? SegmentSampling(segments: rows) : nil)
     }
 }

@@ -46,7 +46,7 @@ public struct TrainingSettings: Sendable, Equatable {
         let options = TrainingOptions(
             optimizer: kind, schedule: PiecewiseDecay(boundaries: steps, values: values.map(Float.init)),
             weightDecay: Float(weightDecay ?? (lstm ? 4e-4 : 0)), batchSize: batch,
-            sampling: lstm ? nil : SegmentSampling(segments: segments ?? 100), seed: seed ?? 0)
+            sampling: lstm ? nil : SegmentSampling(segments: segments ?? ModelKind.defaultSegNum), seed: seed ?? 0)
         return (options, epochs)
     }
 }

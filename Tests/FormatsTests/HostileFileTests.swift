@@ -66,6 +66,28 @@ private enum Op {
         #expect(error?.reason.contains("containers nested deeper than 200") == true, "\(error?.reason ?? "loaded")")
     }
 
+    @Test func torchViewsCannotCopyOneStorageOverAndOver() {
+        // A legacy PyTorch checkpoint: 20 000 keys, each a view of the whole 1 MB storage "0" (20 GB to copy).
+        func text(_ s: String) -> [UInt8] { [0x8c, UInt8(s.utf8.count)] + Array(s.utf8) }
+        let elements = 262_144
+        var file: [UInt8] = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]
+        file += Op.proto + [UInt8(ascii: "M"), 0xe9, 0x03] + Op.stop  // protocol version 1001
+        file += Op.proto + [UInt8(ascii: "}")] + Op.stop  // sys info
+        file += Op.proto + Array("ctorch._utils\n_rebuild_tensor_v2\n".utf8) + Op.put(1) + Op.pop
+        file += Op.mark + Op.mark + text("storage") + Array("ctorch\nFloatStorage\n".utf8) + text("0") + text("cpu")
+        file += [UInt8(ascii: "J")] + withUnsafeBytes(of: Int32(elements).littleEndian, Array.init) + [UInt8(ascii: "t"), UInt8(ascii: "Q")]
+        file += [UInt8(ascii: "K"), 0, UInt8(ascii: "J")] + withUnsafeBytes(of: Int32(elements).littleEndian, Array.init) + [0x85]
+        file += [UInt8(ascii: "K"), 1, 0x85, 0x89, UInt8(ascii: "N"), UInt8(ascii: "t")] + Op.put(2) + Op.pop
+        file += [UInt8(ascii: "}")] + Op.mark
+        for key in 0..<20_000 { file += text("w\(key)") + Op.get(1) + Op.get(2) + [UInt8(ascii: "R")] }
+        file += [UInt8(ascii: "u")] + Op.stop
+        file += Op.proto + [UInt8(ascii: "]")] + text("0") + [UInt8(ascii: "a")] + Op.stop  // storage keys
+        file += withUnsafeBytes(of: UInt64(elements).littleEndian, Array.init) + [UInt8](repeating: 0, count: elements * 4)
+        let error = formatError { _ = try TorchCheckpoint(Data(file), path: "shared.pth") }
+        #expect(error?.errorCode == 65)
+        #expect(error?.reason.contains("views share storages many times") == true, "\(error?.reason ?? "loaded")")
+    }
+
     @Test func fortranOrderIsReorderedCorrectlyAroundAxesOfSizeOne() throws {
         // a[i, 0, j, 0] = 3i + j for shape (2, 1, 3, 1), stored column-major: a00 a10 a01 a11 a02 a12.
         let array = try NumpyArray(dtype: .uint8, shape: [2, 1, 3, 1], data: Data([0, 3, 1, 4, 2, 5]), fortranOrder: true, path: "f")

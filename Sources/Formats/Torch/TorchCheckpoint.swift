@@ -232,6 +232,10 @@ struct TorchLayout {
     /// Copies every tensor out of its storage in row-major order; indices are checked before any is read.
     func materialize() throws -> [String: Tensor] {
         let limit = pickle.storages.values.reduce(0) { $0 + $1.count }  // a state dict never broadcasts past its storages
+        // Views may share a storage (tied weights), but 10^5 keys viewing one large storage must not copy it 10^5
+        // times: all views together may hold twice the storages' elements, plus 2^20 (docs/robustness.md).
+        let totalLimit = 2 * limit + (1 << 20)
+        var total = 0
         var out: [String: Tensor] = [:]
         for (name, index) in zip(names, entries) {
             let view = pickle.views[index]
@@ -244,6 +248,10 @@ struct TorchLayout {
                 guard !overflow, product <= limit else { throw pickle.fail("\(name) of size \(view.size) is larger than the file") }
                 count = product
                 if size > 0 { last += (size - 1) * stride }
+            }
+            total += count
+            guard total <= totalLimit else {
+                throw pickle.fail("its tensors would hold more than \(totalLimit) elements (2 × its storages' + 2^20): views share storages many times")
             }
             guard count == 0 || last < storage.count else {
                 throw pickle.fail("\(name) (size \(view.size), stride \(view.stride), offset \(view.offset)) reads past its storage of \(storage.count)")

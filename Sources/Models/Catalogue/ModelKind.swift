@@ -28,6 +28,10 @@ public enum ModelKind: String, Sendable, Equatable, CaseIterable {
         ModelKind(rawValue: metadata[metadataKey] ?? "") ?? detect(from: tensors.keys)
     }
 
+    /// AttentionCluster's rows per video when nothing says otherwise (PaddleCV's `seg_num`); the one definition
+    /// predict, classify, watch, eval and train use.
+    public static let defaultSegNum = 100
+
     /// The metadata key Vigil's `.safetensors` weights carry the kind under.
     public static let metadataKey = "model_type"
 

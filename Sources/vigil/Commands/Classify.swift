@@ -26,6 +26,15 @@ struct Classify: ParsableCommand {
     @Option(name: .customLong("timeline-window"), help: "Seconds of video per timeline window.")
     var timelineWindow: Double = 10
 
+    @Option(help: "Also find events with watch's sliding windows and write a snapshot and a clip per event into this folder; prints their start/end lines after the input's line.")
+    var clips: String?
+
+    @Option(name: .customLong("clip-pre"), help: "Seconds recorded before an event's start (default 5).")
+    var clipPre: Double = 5
+
+    @Option(name: .customLong("clip-post"), help: "Seconds recorded after an event's end (default 5).")
+    var clipPost: Double = 5
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input") }
         if timeline != nil, inputs.count > 1 { throw ValidationError("--timeline draws one input; give one") }
@@ -47,6 +56,11 @@ struct Classify: ParsableCommand {
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
                     try drawn.writeSVG(to: timeline)
+                }
+                if let clips {
+                    var clipSettings = ClipSettings(directory: clips)
+                    (clipSettings.preSeconds, clipSettings.postSeconds) = (clipPre, clipPost)
+                    try FileEventClips.run(input, settings: settings, clips: clipSettings)
                 }
             }
         }

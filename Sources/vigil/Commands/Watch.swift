@@ -17,6 +17,7 @@ struct Watch: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var extractors: ExtractorOptions
+    @OptionGroup var sinks: EventSinkOptions
 
     @Option(name: .customLong("seg-num"), help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
     var segNum: Int?
@@ -38,6 +39,18 @@ struct Watch: ParsableCommand {
 
     @Option(help: "RTSP transport: tcp or udp (default tcp).")
     var rtspTransport: String?
+
+    @Option(help: "Write a JPEG snapshot per event start and a clip per event (stream copy) into this folder.")
+    var clips: String?
+
+    @Option(name: .customLong("clip-pre"), help: "Seconds recorded before an event's start (default 5).")
+    var clipPre: Double?
+
+    @Option(name: .customLong("clip-post"), help: "Seconds recorded after an event's end (default 5).")
+    var clipPost: Double?
+
+    @Option(name: .customLong("clips-max-bytes"), help: "Keep the clips folder under this many bytes, oldest deleted first.")
+    var clipsMaxBytes: Int64?
 
     @Option(help: "Frames decoded: auto (keyframes only on a network camera whose keyframe interval fits 1/fps), all, or keyframes.")
     var decode: String = "auto"
@@ -62,13 +75,17 @@ struct Watch: ParsableCommand {
             model.apply(to: &settings)
             extractors.apply(to: &settings)
             var request = WatchRequest(settings: settings)
-            request.urls = urls
+            request.urls = sinks.cameraURLs(urls)
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
+            (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
+            request.clipsMaxBytes = clipsMaxBytes
             request.setDecoding(named: decode)
             if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
-            let (cameras, stages) = try cluster.shard(try request.plan())
-            try WatchRunner(cameras: cameras, stages: stages, sink: WatchRequest.standardOutputSink(writesWindows: windowEvents)).run()
+            var (cameras, stages) = try cluster.shard(try request.plan())
+            let sink = try sinks.request(writesWindows: windowEvents).sink(
+                cameras: cameras, stages: &stages, config: settings.config, version: Vigil.configuration.version)
+            try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
         }
     }
 }

@@ -11,7 +11,7 @@ struct ExtractorOptions: ParsableArguments {
     var audioExtractor: String?
 
     @Option(name: .customLong("extractor-timeout"), help: "Seconds an exec plug-in may take per frame or window.")
-    var extractorTimeout: Double = 30
+    var extractorTimeout: Double = SettingDefaults.extractorTimeout
 
     func validate() throws {
         if !(extractorTimeout > 0) { throw ValidationError("--extractor-timeout must be positive") }

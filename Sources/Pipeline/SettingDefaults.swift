@@ -1,0 +1,22 @@
+// Every default a run falls back to when neither a flag, a camera entry nor the pipeline file gives a value:
+// each defined once, here (AttentionCluster's seg_num is the model catalogue's, `ModelKind.defaultSegNum`).
+
+/// The last layer of the resolution flags → camera → pipeline file → defaults.
+public enum SettingDefaults {
+    /// Frames sampled per second of video.
+    public static let framesPerSecond = 1.0
+    /// Classes each result lists.
+    public static let topK = 5
+    /// Seed of random row sampling.
+    public static let seed: UInt64 = 0
+    /// The extractor of either modality.
+    public static let extractor = "builtin"
+    /// Seconds an exec plug-in may take per frame or window.
+    public static let extractorTimeout = 30.0
+    /// Watch: seconds of stream between classifications.
+    public static let strideSeconds = 2.0
+    /// Watch: first delay before reconnecting a lost camera.
+    public static let retrySeconds = 10.0
+    /// Watch: seconds without a frame before a camera counts as stalled.
+    public static let noFramesTimeoutSeconds = 20.0
+}
