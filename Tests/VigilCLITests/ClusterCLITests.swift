@@ -167,7 +167,8 @@ final class NATSTestServer {
         print("cluster drill: kill -9 -> cam-a online elsewhere after \(String(format: "%.1f", failover)) s")
         #expect(failover <= 15)
         #expect(lines("cam-a", "end").contains { $0["reason"] as? String == "failover" })
-        workers[first] = try worker("w3")  // a new worker joins
+        workers[first] = nil
+        workers["w3"] = try worker("w3")  // a new worker joins (keyed by its name: `owner` reports names)
 
         // Add a camera: running within seconds; remove one: its worker stops it.
         #expect(try MediaCLI.vigil(["cameras", "add", "cam-c", "udp://127.0.0.1:\(ports[2])"] + cluster).status == 0)
@@ -179,7 +180,9 @@ final class NATSTestServer {
         let holder = try #require(try owner("cam-a"))
         let onlineBeforeTerm = online("cam-a")
         let terminated = Date()
-        #expect(workers[holder]?.interrupt(SIGTERM) == 0)
+        let holding = try #require(workers[holder], "cam-a's owner \(holder) is none of the workers \(workers.keys.sorted())")
+        #expect(holding.interrupt(SIGTERM) == 0)
+        print("cluster drill: SIGTERM -> worker exited after \(String(format: "%.1f", Date().timeIntervalSince(terminated))) s")
         #expect(follower.waitForLines(timeoutSeconds: 20) { _ in online("cam-a") > onlineBeforeTerm })
         let handBack = Date().timeIntervalSince(terminated)
         print("cluster drill: SIGTERM -> cam-a online elsewhere after \(String(format: "%.1f", handBack)) s")
