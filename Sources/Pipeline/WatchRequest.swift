@@ -74,7 +74,7 @@ public struct WatchRequest: Sendable {
     }
 
     /// Flags over the camera's entry over the pipeline over the defaults.
-    private func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
+    func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
         var watch = WatchSettings()
         watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? SettingDefaults.framesPerSecond
         let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? ModelKind.defaultSegNum
