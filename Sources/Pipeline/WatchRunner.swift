@@ -56,13 +56,6 @@ public final class WatchRunner: @unchecked Sendable {
     }
 
     private func handleSignals() {
-        signal(SIGPIPE, SIG_IGN)  // a closed stdout becomes a write error (exit 74), not a silent death
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.stop() }
-            source.resume()
-            signalSources.append(source)
-        }
+        signalSources = StopSignals.handle { [weak self] in self?.stop() }
     }
 }

@@ -58,7 +58,10 @@ struct Watch: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
+    @OptionGroup(title: "Cluster (docs/cluster.md)") var cluster: WatchClusterOptions
+
     func validate() throws {
+        try cluster.check(urls: urls)
         if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
@@ -78,7 +81,8 @@ struct Watch: ParsableCommand {
             (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
             request.clipsMaxBytes = clipsMaxBytes
             request.setDecoding(named: decode)
-            var (cameras, stages) = try request.plan()
+            if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
+            var (cameras, stages) = try cluster.shard(try request.plan())
             let sink = try sinks.request(writesWindows: windowEvents).sink(
                 cameras: cameras, stages: &stages, config: settings.config, version: Vigil.configuration.version)
             try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
