@@ -1,8 +1,9 @@
 // The camera registry and lease tokens against a real nats-server: add, list (credentials redacted), remove;
 // names that are not subject-safe and buckets of another schema are refused by name.
-@testable import Cluster
 import Foundation
 import Testing
+
+@testable import Cluster
 
 @Suite(.serialized) struct ClusterSiteTests {
     static func site(_ server: NATSServerProcess, name: String) throws -> ClusterSite {

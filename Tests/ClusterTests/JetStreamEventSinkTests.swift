@@ -1,9 +1,10 @@
 // The JetStream sink against a real nats-server: lines stored in order on the right subjects, identical to
 // EventWriter's; an outage of 20 s is ridden out by the bounded queue and flushed in order.
-@testable import Cluster
 import Foundation
 import Stream
 import Testing
+
+@testable import Cluster
 
 @Suite(.serialized) struct JetStreamEventSinkTests {
     static func status(_ camera: String, _ index: Int) -> Event {
