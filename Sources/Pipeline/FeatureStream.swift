@@ -127,7 +127,7 @@ struct FeatureStream {
         let oldestNeeded = (waiting.first?.pts ?? newestPts ?? start) - 1
         let rate = Double(AudioSecond.length)
         let bySeconds = samples.count - Int(Self.keptSeconds * rate)
-        let excess = max(min(Int(((oldestNeeded - start) * rate).rounded(.down)), samples.count), bySeconds, 0)
+        let excess = max(min(NumberLimits.clampedInt(((oldestNeeded - start) * rate).rounded(.down)), samples.count), bySeconds, 0)
         guard excess > 0 else { return }
         samples.removeFirst(excess)
         samplesStart = start + Double(excess) / rate

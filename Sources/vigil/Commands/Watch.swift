@@ -58,7 +58,12 @@ struct Watch: ParsableCommand {
     var windowEvents = true
 
     func validate() throws {
-        if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
+        try checkRange(segNum, "--seg-num", NumberLimits.segments)
+        try checkRange(fps, "--fps", NumberLimits.framesPerSecond)
+        for (name, value) in [("--window", window), ("--stride", stride), ("--retry-interval", retryInterval), ("--no-frames-timeout", noFramesTimeout)] {
+            try checkRange(value, name, NumberLimits.seconds)
+        }
+        for (name, value) in [("--clip-pre", clipPre), ("--clip-post", clipPost)] { try checkRange(value, name, 0...NumberLimits.seconds.upperBound) }
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }
