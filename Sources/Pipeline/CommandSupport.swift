@@ -16,6 +16,7 @@ import Training
 public enum Startup {
     public static func prepare() {
         signal(SIGXFSZ, SIG_IGN)
+        Termination.install()  // TERM, INT, HUP: clean up and exit 128 + N until watch or train takes them over
         OpenBLASKernel.reexecWithBetterKernelIfNeeded()
         JSONLineWriter.ignoreBrokenPipes()
     }

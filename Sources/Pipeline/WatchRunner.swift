@@ -1,4 +1,5 @@
 // Runs every camera of a watch until they end or a signal arrives; one lost camera never stops the others.
+import Formats
 import Foundation
 import Stream
 import Tensor
@@ -9,7 +10,6 @@ public final class WatchRunner: @unchecked Sendable {
     private let cameras: [Camera]
     private let sink: any EventSink
     private let done = DispatchGroup()
-    private var signalSources: [any DispatchSourceSignal] = []
 
     /// Cameras ready to start; a setting out of range or weights that do not make a model fail here.
     public init(cameras: [CameraSpec], stages: WatchStages, sink: any EventSink) throws {
@@ -57,12 +57,7 @@ public final class WatchRunner: @unchecked Sendable {
 
     private func handleSignals() {
         signal(SIGPIPE, SIG_IGN)  // a closed stdout becomes a write error (exit 74), not a silent death
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.stop() }
-            source.resume()
-            signalSources.append(source)
-        }
+        // SIGINT, SIGTERM and SIGHUP alike: every camera ends, every open event gets its end line.
+        Termination.handle { [weak self] _ in self?.stop() }
     }
 }

@@ -8,7 +8,7 @@ struct Watch: ParsableCommand {
         abstract: "Watch cameras: classify rolling windows and print events as JSON Lines.",
         discussion: """
             Inputs: rtsp:// (TCP by default), http(s)://, udp:// or rtp:// MPEG-TS, a file, or a file still being \
-            written. Several at once, or a --pipeline with a cameras: map. Runs until SIGINT/SIGTERM (files: until \
+            written. Several at once, or a --pipeline with a cameras: map. Runs until SIGINT/SIGTERM/SIGHUP (files: until \
             they end); every open event gets its end line. See docs/watch.md and docs/events.md.
             """)
 
