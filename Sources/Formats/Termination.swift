@@ -20,6 +20,7 @@ public enum Termination {
         var handler: (@Sendable (Int32) -> Void)?
         var cleanups: [Int: @Sendable () -> Void] = [:]
         var nextKey = 0
+        var last: Int32?
     }
 
     nonisolated(unsafe) private static var state = State()
@@ -54,18 +55,25 @@ public enum Termination {
         }
     }
 
+    /// The last stop signal that arrived, if any (a command that took the signals over exits 128 + it).
+    public static var lastSignal: Int32? { state.lock.withLock { state.last } }
+
     /// Forgets the clean-up registered under `key`.
     public static func removeCleanup(_ key: Int) {
         _ = state.lock.withLock { state.cleanups.removeValue(forKey: key) }
     }
 
     private static func received(_ number: Int32) {
-        let (handler, cleanups) = state.lock.withLock { (state.handler, Array(state.cleanups.values)) }
+        let (handler, cleanups) = state.lock.withLock {
+            state.last = number
+            return (state.handler, Array(state.cleanups.values))
+        }
         if let handler { return handler(number) }
-        for cleanup in cleanups { cleanup() }
         OutputFile.removeTemporariesInProgress()
         let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][number] ?? "signal \(number)"
         FileHandle.standardError.write(Data("vigil: stopped by \(name)\n".utf8))
+        // Last, right before the exit: a plug-in's death wakes the command, which must not get to report it.
+        for cleanup in cleanups { cleanup() }
         _exit(128 + number)
     }
 }

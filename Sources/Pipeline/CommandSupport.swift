@@ -20,6 +20,9 @@ public enum Startup {
         OpenBLASKernel.reexecWithBetterKernelIfNeeded()
         JSONLineWriter.ignoreBrokenPipes()
     }
+
+    /// The exit status of a command that stopped early on SIGINT, SIGTERM or SIGHUP: 128 + N (130 when none arrived).
+    public static var stoppedStatus: Int32 { 128 + (Termination.lastSignal ?? SIGINT) }
 }
 
 /// The process's compute policy, set once when a command starts (never inside a forward pass): OpenBLAS's thread

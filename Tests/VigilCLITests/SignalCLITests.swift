@@ -67,3 +67,30 @@ private func isGone(_ pid: pid_t, within seconds: Double) -> Bool {
         _ = sender
     }
 }
+
+/// A tiny AttentionCluster training run over the Models parity fixture (3 videos, 16 + 8 wide) repeated 20 times,
+/// with more epochs than a test waits for.
+private func endlessTraining(in folder: URL) throws -> [String] {
+    let list = folder.appendingPathComponent("train.list"), config = folder.appendingPathComponent("c.yaml")
+    let features = MediaCLI.root.appendingPathComponent("Tests/ModelsTests/Fixtures/attention_cluster/features.pkl").path
+    try String(repeating: features + "\n", count: 20).write(to: list, atomically: true, encoding: .utf8)
+    try """
+        model: {type: attention_cluster, num_classes: 12, feature_dims: [16, 8], cluster_nums: [2, 2], fc_sizes: [20, 12]}
+        sampling: {seg_num: 5, mode: center, seed: 7}
+        train: {optimizer: adam, learning_rate: 0.001, epochs: 1000000, batch_size: 1}
+
+        """.write(to: config, atomically: true, encoding: .utf8)
+    return ["train", "--config", config.path, "--train", list.path, "-o", folder.appendingPathComponent("out.safetensors").path]
+}
+
+@Suite struct TrainSignalCLITests {
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    func everyStopSignalWritesACheckpoint(_ signal: Int32) throws {
+        let folder = MediaCLI.scratch.appendingPathComponent("train-signal-\(signal)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let vigil = try ChildProcess(vigilBinary.path, try endlessTraining(in: folder))
+        #expect(vigil.waitForLines(timeoutSeconds: 60) { !$0.isEmpty })  // an epoch finished
+        #expect(vigil.interrupt(signal, timeoutSeconds: 30) == 128 + signal)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out.last.safetensors").path))
+    }
+}

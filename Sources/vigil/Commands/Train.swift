@@ -49,7 +49,7 @@ struct Train: ParsableCommand {
             request.resume = resume.map(URL.init(fileURLWithPath:))
             if try !request.run() {
                 FileHandle.standardError.write(Data("vigil train: interrupted; checkpoint written\n".utf8))
-                throw ExitCode(130)
+                throw ExitCode(Startup.stoppedStatus)
             }
         }
     }
