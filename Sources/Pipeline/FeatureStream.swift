@@ -54,6 +54,9 @@ struct FeatureStream {
         self.now = now
     }
 
+    /// Epoch seconds of the newest frame (nil before the first): where a new timeline after a backwards jump resumes.
+    var newestEpoch: Double? { newestPts.flatMap { clock.peek(pts: $0) } }
+
     /// Frames waiting for their second of sound.
     var waitingFrames: Int { waiting.count }
 
