@@ -14,11 +14,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: C libraries (the only places C types live)
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // MARK: Stages (data flows down this list, never back up)
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
@@ -32,7 +37,17 @@ let package = Package(
         .target(name: "Stream", dependencies: ["Models", "Tensor", .product(name: "Collections", package: "swift-collections")]),
         .target(name: "Pipeline", dependencies: [
             "Media", "Features", "Models", "Formats", "Stream", "Training", "Tensor",
+            "Sinks", "Monitor",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .target(name: "Sinks", dependencies: ["Stream", "CMosquitto", "CCurl"]),
+        .target(name: "Monitor", dependencies: [
+            "Stream",
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -55,6 +70,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
-        .testTarget(name: "VigilCLITests", dependencies: []),
+        .testTarget(name: "VigilCLITests", dependencies: ["Sinks", "Stream"]),
     ]
 )

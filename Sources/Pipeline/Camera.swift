@@ -130,6 +130,7 @@ final class Camera: @unchecked Sendable {
         var stream = try newStream { Date().timeIntervalSince1970 }
         var online = false
         var newestPts: Double?
+        var decoded = (frames: 0, seconds: Self.threadCPUSeconds())
         while let item = try nextItem(reader, tailing: input.isTail && online) {
             switch item {
             case .audio(let chunk):
@@ -146,6 +147,13 @@ final class Camera: @unchecked Sendable {
                     stream = try newStream { resume }
                 }
                 newestPts = frame.pts
+                if let observer = stages.observer {
+                    let seconds = Self.threadCPUSeconds()
+                    observer.decoded(
+                        camera: spec.name, read: reader.decodedFrames - decoded.frames, kept: 1,
+                        decodeSeconds: seconds - decoded.seconds)
+                    decoded.frames = reader.decodedFrames
+                }
                 watchdog.feed()
                 if !online {
                     online = true
@@ -156,6 +164,7 @@ final class Camera: @unchecked Sendable {
                 }
                 hand(try stream.append(frame), keyframesOnly: reader.decodesKeyframesOnly)
             }
+            if stages.observer != nil { decoded.seconds = Self.threadCPUSeconds() }  // extraction is not decoding
         }
         if !isStopping { hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly) }
         if isStopping { return "shutdown" }
@@ -210,6 +219,13 @@ final class Camera: @unchecked Sendable {
     static func describe(_ error: any Error) -> String {
         if let media = error as? MediaError { return media.reason }
         return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+
+    /// CPU seconds the calling thread has used.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     static func seconds(_ value: Double) -> String {

@@ -4,7 +4,7 @@ import Models
 
 extension PipelineConfig {
     static func readVigil(_ top: YAMLSection) throws -> PipelineConfig {
-        try top.rejectUnknownKeys(["model", "sampling", "extractors", "train", "watch", "cameras"])
+        try top.rejectUnknownKeys(["model", "sampling", "extractors", "train", "watch", "cameras", "events"])
         var config = PipelineConfig()
         config.layout = .vigil
         if let model = try top.section("model") { config.model = try readModel(model) }
@@ -17,6 +17,7 @@ extension PipelineConfig {
         if let train = try top.section("train") { config.train = try readTrain(train) }
         if let watch = try top.section("watch") { config.watch = try readWatch(watch) }
         if let cameras = try top.section("cameras") { config.cameras = try readCameras(cameras) }
+        config.events = try top.strings("events") ?? []
         return config
     }
 

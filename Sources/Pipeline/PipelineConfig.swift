@@ -22,6 +22,8 @@ public struct PipelineConfig: Sendable, Equatable {
     public var watch = WatchConfig()
     /// Cameras in file order (`cameras:` map).
     public var cameras: [CameraConfig] = []
+    /// Where `vigil watch` sends events (`events:` list: stdout, mqtt://…, http(s)://…), unless `--events` is given.
+    public var events: [String] = []
 
     /// An empty config: every field unset.
     public init() {}

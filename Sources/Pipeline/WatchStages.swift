@@ -18,6 +18,8 @@ public struct WatchStages: @unchecked Sendable {
     public var topK: Int
     /// Event hysteresis per label.
     public var policy: EventPolicy
+    /// Told what each camera decodes (metrics); nil: nobody listens.
+    public var observer: (any CameraObserver)?
 
     /// The stages.
     public init(

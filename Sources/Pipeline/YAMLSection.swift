@@ -104,6 +104,15 @@ struct YAMLSection {
         }
     }
 
+    func strings(_ key: String) throws -> [String]? {
+        guard let value = node(key) else { return nil }
+        guard let sequence = value.sequence else { throw bad(key, "expected a list of strings") }
+        return try sequence.map { element in
+            guard let string = element.scalar?.string else { throw bad(key, "expected a list of strings") }
+            return string
+        }
+    }
+
     func doubles(_ key: String) throws -> [Double]? {
         guard let value = node(key) else { return nil }
         guard let sequence = value.sequence else { throw bad(key, "expected a list of numbers") }

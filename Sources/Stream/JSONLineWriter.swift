@@ -11,13 +11,12 @@ public final class JSONLineWriter: @unchecked Sendable {
     public static let standardOutput = JSONLineWriter(descriptor: 1)
 
     private let descriptor: Int32
-    private let encoder = JSONEncoder()
+    private let encoder = JSONEncoder.eventLines()
     private let lock = NSLock()
 
     /// A writer to `descriptor` (1 = stdout).
     public init(descriptor: Int32) {
         self.descriptor = descriptor
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // the same line for the same value
     }
 
     /// Writes `value` as one line.
@@ -45,4 +44,14 @@ public final class JSONLineWriter: @unchecked Sendable {
 
     /// Makes a write to a pipe nobody reads fail with EPIPE instead of killing the process (SIGPIPE ignored).
     public static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
+}
+
+extension JSONEncoder {
+    /// The encoder of JSON lines: sorted keys, slashes unescaped, so the same value gives the same line in every
+    /// sink (stdout, MQTT, webhooks).
+    public static func eventLines() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 }

@@ -8,6 +8,7 @@ struct Vigil: ParsableCommand {
         commandName: "vigil",
         abstract: "Watch video: decode with FFmpeg, extract features, classify with AttentionLSTM / AttentionCluster.",
         discussion: "stdout carries only JSON; logs and progress go to stderr.",
+        version: "0.1.0",
         subcommands: [Info.self, Frames.self, Extract.self, Predict.self, Convert.self, Classify.self, Train.self, Eval.self, Watch.self]
     )
 

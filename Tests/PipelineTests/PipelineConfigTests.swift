@@ -200,3 +200,11 @@ func writeYAML(_ yaml: String, name: String = "pipeline.yaml", under folder: Str
         #expect(config.model.type != nil, "\(name)")
     }
 }
+
+@Test func readsTheEventsListOfSinks() throws {
+    let file = try writeYAML("events:\n  - stdout\n  - mqtt://vigil@broker.lan/home/vigil\n  - https://hooks.example.com/x?a=1,2\n")
+    #expect(try PipelineConfig.load(contentsOf: file).events == ["stdout", "mqtt://vigil@broker.lan/home/vigil", "https://hooks.example.com/x?a=1,2"])
+    let bad = try writeYAML("events: {mqtt: broker}")
+    let error = #expect(throws: PipelineError.self) { try PipelineConfig.load(contentsOf: bad) }
+    #expect(error?.errorDescription?.contains("events: expected a list of strings") == true)
+}

@@ -10,9 +10,12 @@ final class ChildProcess: @unchecked Sendable {
     private let output = LineCollector()
 
     /// Starts `executable` with `arguments`; its stdout lines are collected, its stderr goes to `stderrFile`.
-    init(_ executable: String, _ arguments: [String], stderrFile: URL? = nil) throws {
+    init(_ executable: String, _ arguments: [String], stderrFile: URL? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardInput = FileHandle.nullDevice
@@ -141,18 +144,21 @@ func rtspServer(port: Int) throws -> ChildProcess {
 func sendGarbage(toUDPPort port: Int, count: Int) {
     let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
     defer { close(fd) }
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<count {
+        let bytes = (0..<1316).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        _ = withLoopbackAddress(port: port) { sendto(fd, bytes, bytes.count, 0, $0, $1) }
+    }
+}
+
+/// Calls `body` with the socket address of 127.0.0.1:`port` and its length.
+func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = UInt16(port).bigEndian
-    var generator = SystemRandomNumberGenerator()
-    for _ in 0..<count {
-        let bytes = (0..<1316).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
 }
 

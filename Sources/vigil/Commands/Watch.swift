@@ -17,6 +17,7 @@ struct Watch: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var extractors: ExtractorOptions
+    @OptionGroup var sinks: EventSinkOptions
 
     @Option(name: .customLong("seg-num"), help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
     var segNum: Int?
@@ -76,14 +77,16 @@ struct Watch: ParsableCommand {
             model.apply(to: &settings)
             extractors.apply(to: &settings)
             var request = WatchRequest(settings: settings)
-            request.urls = urls
+            request.urls = sinks.cameraURLs(urls)
             (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
             (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
             (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
             request.clipsMaxBytes = clipsMaxBytes
             request.setDecoding(named: decode)
-            let (cameras, stages) = try request.plan()
-            try WatchRunner(cameras: cameras, stages: stages, sink: WatchRequest.standardOutputSink(writesWindows: windowEvents)).run()
+            var (cameras, stages) = try request.plan()
+            let sink = try sinks.request(writesWindows: windowEvents).sink(
+                cameras: cameras, stages: &stages, config: settings.config, version: Vigil.configuration.version)
+            try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
         }
     }
 }
