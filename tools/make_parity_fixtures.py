@@ -7,13 +7,19 @@ small random weights, saves the weights as Paddle does (paddle.save of the state
 names as fluid.save writes), and records for a few videos the inputs and Paddle's logits, and for one fixed batch
 the loss and every parameter gradient.
 
+Besides the two-modality (rgb, audio) fixtures attention_lstm and attention_cluster it writes models of one modality
+(attention_lstm_rgb, attention_cluster_rgb) and of three (attention_lstm_3, attention_cluster_3): PaddleVideo's
+feature_names / feature_dims, one branch per stream; re-running reproduces every file byte for byte.
+
 Each fixture directory gets:
   weights.pdparams   the real Paddle file (for the Formats loader)
   features.pkl       the input videos as a PaddleVideo feature shard (float features), for `vigil predict`
+                     (two-modality fixtures only)
   tensors.bin        every tensor, little-endian float32, back to back
   manifest.json      generator, versions, and for each tensor its shape and offset (in floats) into tensors.bin
 
-Run: /work/paddle-venv/bin/python tools/make_parity_fixtures.py [OUT_DIR]   (default Tests/ModelsTests/Fixtures)
+Venv: python3 -m venv paddle-venv && paddle-venv/bin/pip install -r tools/requirements.txt
+Run: paddle-venv/bin/python tools/make_parity_fixtures.py [OUT_DIR]   (default Tests/ModelsTests/Fixtures)
 """
 import json
 import os
@@ -127,6 +133,16 @@ class Recognizer1D(nn.Layer):
         self.head = head
 
 
+def lstm_loss_backward(model, inputs, labels):
+    """Gradients of the summed BCE (spec §2.6) in training mode with dropout off (p = 0); returns the loss."""
+    model.train()
+    model.head.dropout.p = 0.0
+    train_logits = model.head(inputs)
+    loss = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="sum")
+    loss.backward()
+    return loss
+
+
 def attention_lstm_fixture(out):
     rng = np.random.default_rng(11)
     dims, e, h, fc, k = [16, 8], 12, 10, [24, 20], 6
@@ -142,12 +158,7 @@ def attention_lstm_fixture(out):
     labels = np.zeros((len(rgb), k), "float32")
     for b, classes in enumerate([[0, 3], [1], [], [2, 4, 5]]):
         labels[b, classes] = 1
-    # Gradients of the summed BCE (spec §2.6) in training mode with dropout off (p = 0).
-    model.train()
-    model.head.dropout.p = 0.0
-    train_logits = model.head(inputs)
-    loss = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="sum")
-    loss.backward()
+    loss = lstm_loss_backward(model, inputs, labels)
 
     w = FixtureWriter(os.path.join(out, "attention_lstm"), "attention_lstm",
                       "logits in eval mode; loss = BCEWithLogits(sum) over the same batch in train mode with dropout p=0; "
@@ -204,12 +215,26 @@ class AttentionCluster(nn.Layer):
             outs.append(paddle.scale(o, scale=float(np.float32(1.0 / np.sqrt(c)))))
         return paddle.concat(outs, axis=1)
 
-    def forward(self, rgb, audio, drop_rate, training):
-        z = paddle.concat([self.shifting_attention(0, rgb), self.shifting_attention(1, audio)], axis=1)
+    def forward(self, streams, drop_rate, training):
+        z = paddle.concat([self.shifting_attention(i, x) for i, x in enumerate(streams)], axis=1)
         z = F.dropout(z, drop_rate, training=training, mode="downscale_in_infer")
         f1 = paddle.tanh(paddle.matmul(z, self.params["fc1.weights"]) + self.params["fc1.bias"])
         f2 = paddle.tanh(paddle.matmul(f1, self.params["fc2.weights"]) + self.params["fc2.bias"])
         return paddle.matmul(f2, self.params["logistic.weights"]) + self.params["logistic.bias"]
+
+
+def write_cluster_results(w, model, logits, train_logits, labels, loss, directory):
+    """Logits, labels, loss, weights and gradients after the inputs; then the weights as fluid.save writes them."""
+    w.add("logits", logits.numpy())
+    w.add("train_logits", train_logits.numpy())
+    w.add("labels", labels)
+    w.add("loss", np.array([loss.item()]))
+    for name, p in model.params.items():
+        w.add(f"weights/{name}", p.numpy())
+        w.add(f"grad/{name}", p.grad.numpy())
+    w.close()
+    # fluid.save writes a pickled dict {parameter name: float32 ndarray}.
+    paddle.save({name: p.numpy() for name, p in model.params.items()}, os.path.join(directory, "weights.pdparams"))
 
 
 def attention_cluster_fixture(out):
@@ -220,13 +245,13 @@ def attention_cluster_fixture(out):
     videos = 3
     rgb = rng.normal(0, 1, (videos, seg_num, dims[0])).astype("float32")
     audio = rng.normal(0, 1, (videos, seg_num, dims[1])).astype("float32")
-    logits = model(paddle.to_tensor(rgb), paddle.to_tensor(audio), 0.5, training=False)  # ×0.5 at inference
+    logits = model([paddle.to_tensor(rgb), paddle.to_tensor(audio)], 0.5, training=False)  # ×0.5 at inference
 
     labels = np.zeros((videos, k), "float32")
     for b, classes in enumerate([[1, 2], [0], [5]]):
         labels[b, classes] = 1
     # Gradients of mean_b Σ_k BCE (spec §3.5) with drop_rate 0 (training-mode dropout is then the identity).
-    train_logits = model(paddle.to_tensor(rgb), paddle.to_tensor(audio), 0.0, training=True)
+    train_logits = model([paddle.to_tensor(rgb), paddle.to_tensor(audio)], 0.0, training=True)
     per_class = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="none")
     loss = paddle.mean(paddle.sum(per_class, axis=1))
     loss.backward()
@@ -237,18 +262,70 @@ def attention_cluster_fixture(out):
     for i in range(videos):
         w.add(f"input/rgb/{i}", rgb[i])
         w.add(f"input/audio/{i}", audio[i])
+    write_cluster_results(w, model, logits, train_logits, labels, loss, os.path.join(out, "attention_cluster"))
+    write_feature_pickle(os.path.join(out, "attention_cluster", "features.pkl"), rgb, audio, labels)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Any set of modalities (PaddleVideo's feature_names / feature_dims): one branch per stream, named by its index.
+# Streams are recorded as input/rgb, input/audio, input/modality2, … (the order of the weights' branches).
+
+STREAM_NAMES = ["rgb", "audio", "modality2", "modality3"]
+
+
+def attention_lstm_streams_fixture(out, name, seed, dims, lengths):
+    rng = np.random.default_rng(seed)
+    e, h, fc, k = 12, 10, [24, 20], 5
+    model = Recognizer1D(AttentionLstmHead(dims, e, h, fc, k))
+    randomise(model, rng, 0.3)
+    model.eval()
+    streams = [[rng.normal(0, 1, (t, d)).astype("float32") for t in ts] for d, ts in zip(dims, lengths)]
+    inputs = [tuple(paddle.to_tensor(a) for a in pad(videos, d)) for videos, d in zip(streams, dims)]
+    logits = model.head(inputs)
+    videos = len(lengths[0])
+    labels = np.zeros((videos, k), "float32")
+    for b, classes in enumerate([[0, 3], [1], [], [2, 4]][:videos]):
+        labels[b, classes] = 1
+    loss = lstm_loss_backward(model, inputs, labels)
+
+    w = FixtureWriter(os.path.join(out, name), "attention_lstm",
+                      f"{len(dims)} modalities {dims}; logits in eval mode; loss = BCEWithLogits(sum) over the same "
+                      "batch in train mode with dropout p=0; gradients of that loss")
+    for m, videos_m in enumerate(streams):
+        for i, x in enumerate(videos_m):
+            w.add(f"input/{STREAM_NAMES[m]}/{i}", x)
     w.add("logits", logits.numpy())
-    w.add("train_logits", train_logits.numpy())
     w.add("labels", labels)
     w.add("loss", np.array([loss.item()]))
-    for name, p in model.params.items():
-        w.add(f"weights/{name}", p.numpy())
-        w.add(f"grad/{name}", p.grad.numpy())
+    for pname, p in model.named_parameters():
+        w.add(f"weights/{pname}", p.numpy())
+        w.add(f"grad/{pname}", p.grad.numpy())
     w.close()
-    # fluid.save writes a pickled dict {parameter name: float32 ndarray}.
-    paddle.save({name: p.numpy() for name, p in model.params.items()},
-                os.path.join(out, "attention_cluster", "weights.pdparams"))
-    write_feature_pickle(os.path.join(out, "attention_cluster", "features.pkl"), rgb, audio, labels)
+    paddle.save(model.state_dict(), os.path.join(out, name, "weights.pdparams"))
+
+
+def attention_cluster_streams_fixture(out, name, seed, dims, clusters):
+    rng = np.random.default_rng(seed)
+    fc, k, seg_num, videos = [20, 12], 5, 5, 3
+    model = AttentionCluster(dims, clusters, fc, k)
+    randomise(model, rng, 0.3)
+    streams = [rng.normal(0, 1, (videos, seg_num, d)).astype("float32") for d in dims]
+    logits = model([paddle.to_tensor(x) for x in streams], 0.5, training=False)
+    labels = np.zeros((videos, k), "float32")
+    for b, classes in enumerate([[1, 2], [0], [4]]):
+        labels[b, classes] = 1
+    train_logits = model([paddle.to_tensor(x) for x in streams], 0.0, training=True)
+    per_class = F.binary_cross_entropy_with_logits(train_logits, paddle.to_tensor(labels), reduction="none")
+    loss = paddle.mean(paddle.sum(per_class, axis=1))
+    loss.backward()
+
+    w = FixtureWriter(os.path.join(out, name), "attention_cluster",
+                      f"{len(dims)} modalities {dims}, clusters {clusters}; inputs are already-sampled frames; logits "
+                      "at inference (dropout x0.5); loss = mean over batch of summed BCE with drop_rate 0; gradients")
+    for m, x in enumerate(streams):
+        for i in range(videos):
+            w.add(f"input/{STREAM_NAMES[m]}/{i}", x[i])
+    write_cluster_results(w, model, logits, train_logits, labels, loss, os.path.join(out, name))
 
 
 if __name__ == "__main__":
@@ -257,4 +334,8 @@ if __name__ == "__main__":
     paddle.seed(0)
     attention_lstm_fixture(out)
     attention_cluster_fixture(out)
+    attention_lstm_streams_fixture(out, "attention_lstm_rgb", 31, [20], [[5, 3, 1, 6]])
+    attention_lstm_streams_fixture(out, "attention_lstm_3", 37, [16, 8, 6], [[5, 3, 1, 7], [4, 3, 1, 2], [2, 6, 1, 3]])
+    attention_cluster_streams_fixture(out, "attention_cluster_rgb", 41, [20], [4])
+    attention_cluster_streams_fixture(out, "attention_cluster_3", 43, [16, 8, 6], [4, 3, 2])
     print(f"fixtures written under {os.path.normpath(out)}", file=sys.stderr)

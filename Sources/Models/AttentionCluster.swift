@@ -5,12 +5,12 @@
 //         K classes.
 import Tensor
 
-/// PaddleCV's AttentionCluster, built from its 14 named tensors; every size comes from the weights' shapes.
+/// PaddleCV's AttentionCluster, built from its named tensors (4 per modality + 6); every size comes from the weights' shapes.
 /// It takes already-sampled frames (seg_num rows per video; the caller samples).
 public final class AttentionCluster: FeatureClassifier {
     /// Widths read from the weights.
     public struct Sizes: Sendable, Equatable {
-        public var featureDims: [Int]  // F per modality (rgb, audio)
+        public var featureDims: [Int]  // F per modality (feature_names order: rgb, audio, …)
         public var clusterCounts: [Int]  // C per modality
         public var fcSizes: [Int]  // [F1, F2]
         public var classes: Int  // K
@@ -18,7 +18,13 @@ public final class AttentionCluster: FeatureClassifier {
 
     /// The type name used in configs and weight metadata.
     public static let modelType = "attention_cluster"
-    static let modalities = 2
+    /// Modalities of a state dict: how many `satt{i}.conv.weight` exist for i = 0, 1, … (PaddleCV makes one
+    /// shifting attention per entry of `feature_names`).
+    public static func modalities(in weights: [String: Tensor]) -> Int {
+        var count = 0
+        while weights["satt\(count).conv.weight"] != nil { count += 1 }
+        return count
+    }
 
     public let sizes: Sizes
     public let parameters: [Parameter]
@@ -36,8 +42,9 @@ public final class AttentionCluster: FeatureClassifier {
     private var dropout = Dropout(convention: .downgradeInInfer, rate: 0.5)
     private let workspace = AttentionClusterWorkspace()
 
-    /// Paddle's parameter names (explicit ParamAttr names; the `.pdparams` keys), in `parameters` order (spec §3.4).
-    public static func paddleKeys() -> [String] {
+    /// Paddle's parameter names of a `modalities`-stream model (explicit ParamAttr names; the `.pdparams` keys), in
+    /// `parameters` order (spec §3.4).
+    public static func paddleKeys(modalities: Int = 2) -> [String] {
         var keys: [String] = []
         for i in 0..<modalities {
             keys += ["conv.weight", "conv.bias", "shift_w", "shift_b"].map { "satt\(i).\($0)" }
@@ -50,7 +57,8 @@ public final class AttentionCluster: FeatureClassifier {
     public init(weights: [String: Tensor]) throws {
         var table = WeightTable(model: "AttentionCluster", tensors: weights)
         var taken: [Parameter] = []
-        for key in Self.paddleKeys() {
+        let modalities = max(1, Self.modalities(in: weights))  // none: the missing-key error names satt0
+        for key in Self.paddleKeys(modalities: modalities) {
             guard let tensor = try table.take(key) else { continue }
             taken.append(Parameter(name: key, value: tensor))
         }
@@ -61,7 +69,7 @@ public final class AttentionCluster: FeatureClassifier {
         func p(_ name: String) -> Parameter { byName[name]! }  // every key was checked present above
 
         var attentions: [ShiftingAttention] = []
-        for i in 0..<Self.modalities {
+        for i in 0..<modalities {
             let conv = p("satt\(i).conv.weight")
             let shape = conv.value.shape
             guard shape.count == 4, shape[2] == 1, shape[3] == 1 else {
@@ -85,7 +93,7 @@ public final class AttentionCluster: FeatureClassifier {
             classes: classes)
     }
 
-    /// Feature widths per modality (rgb, audio), from the weights.
+    /// Feature widths per modality, from the weights.
     public var featureWidths: [Int] { sizes.featureDims }
     public var classCount: Int { sizes.classes }
 

@@ -15,8 +15,8 @@ final class AttentionClusterWorkspace {
         let dw = Scratch()  // [N, C]
     }
 
-    let branches = [Branch(), Branch()]
-    let z = Scratch()  // [B, Z] concatenated attention outputs, rgb first
+    private(set) var branches: [Branch] = []
+    let z = Scratch()  // [B, Z] concatenated attention outputs, modality 0 first
     let dropped = Scratch()  // [B, Z] after dropout
     let mask = Scratch()  // [B, Z] dropout factors (training)
     let f1 = Scratch()  // [B, F1]
@@ -37,7 +37,9 @@ final class AttentionClusterWorkspace {
         videos = b
         trained = training
         concatWidth = zip(sizes.featureDims, sizes.clusterCounts).reduce(0) { $0 + $1.0 * $1.1 }
-        for (i, inputs) in [batch.rgb, batch.audio].enumerated() {
+        let modalities = sizes.featureDims.count
+        while branches.count < modalities { branches.append(Branch()) }
+        for (i, inputs) in batch.streams.prefix(modalities).enumerated() {
             let branch = branches[i]
             branch.seqs = PackedSequences(lengths: inputs.map(\.rows))
             let (n, f, c) = (branch.seqs.total, sizes.featureDims[i], sizes.clusterCounts[i])

@@ -9,7 +9,7 @@ import Tensor
 public final class AttentionLSTM: FeatureClassifier {
     /// Widths read from the weights.
     public struct Sizes: Sendable, Equatable {
-        public var featureDims: [Int]  // D per modality (rgb, audio)
+        public var featureDims: [Int]  // D per modality (feature_names order: rgb, audio, …)
         public var embeddingSizes: [Int]  // E per modality
         public var lstmSizes: [Int]  // H per modality
         public var fcSizes: [Int]  // [F1, F2]
@@ -18,8 +18,13 @@ public final class AttentionLSTM: FeatureClassifier {
 
     /// The type name used in configs and weight metadata.
     public static let modelType = "attention_lstm"
-    /// Number of modalities the head hard-codes (rgb, audio).
-    static let modalities = 2
+    /// Modalities of a state dict: how many `head.fc_feature{i}.weight` exist for i = 0, 1, … (PaddleVideo makes one
+    /// branch per entry of `feature_names`).
+    public static func modalities(in weights: [String: Tensor]) -> Int {
+        var count = 0
+        while weights["head.fc_feature\(count).weight"] != nil { count += 1 }
+        return count
+    }
 
     public let sizes: Sizes
     public let parameters: [Parameter]
@@ -42,8 +47,9 @@ public final class AttentionLSTM: FeatureClassifier {
     private var dropout = Dropout(convention: .upscaleInTrain, rate: 0.5)
     private let workspace = AttentionLSTMWorkspace()
 
-    /// Paddle's state-dict keys, in `parameters` order, with the alias Paddle also saves for LSTM tensors (spec §2.5).
-    public static func paddleKeys() -> [(key: String, alias: String?)] {
+    /// Paddle's state-dict keys of a `modalities`-branch head, in `parameters` order, with the alias Paddle also saves
+    /// for LSTM tensors (spec §2.5).
+    public static func paddleKeys(modalities: Int = 2) -> [(key: String, alias: String?)] {
         var keys: [(String, String?)] = []
         for i in 0..<modalities {
             keys += [("head.fc_feature\(i).weight", nil), ("head.fc_feature\(i).bias", nil)]
@@ -64,7 +70,8 @@ public final class AttentionLSTM: FeatureClassifier {
     public init(weights: [String: Tensor]) throws {
         var table = WeightTable(model: "AttentionLSTM", tensors: weights)
         var taken: [Parameter] = []
-        for (key, alias) in Self.paddleKeys() {
+        let modalities = max(1, Self.modalities(in: weights))  // none: the missing-key error names fc_feature0
+        for (key, alias) in Self.paddleKeys(modalities: modalities) {
             guard let tensor = try table.take(key, alias: alias) else { continue }
             let outputBias = key.hasSuffix("bias") && ["fc_out1", "fc_out2", "fc_logit"].contains { key.contains($0) }
             taken.append(Parameter(name: key, value: tensor, decays: !outputBias))
@@ -77,7 +84,7 @@ public final class AttentionLSTM: FeatureClassifier {
 
         var branches: [Branch] = []
         var dims: [Int] = [], embeddings: [Int] = [], hiddens: [Int] = []
-        for i in 0..<Self.modalities {
+        for i in 0..<modalities {
             let feature = LinearParameters(weight: p("fc_feature\(i).weight"), bias: p("fc_feature\(i).bias"))
             let (d, e) = try feature.sizes()
             let h = p("bi_lstm\(i).weight_hh_l0").value.shape.last ?? 0
@@ -115,7 +122,7 @@ public final class AttentionLSTM: FeatureClassifier {
         sizes = Sizes(featureDims: dims, embeddingSizes: embeddings, lstmSizes: hiddens, fcSizes: [f1, f2], classes: classes)
     }
 
-    /// Feature widths per modality (rgb, audio), from the weights.
+    /// Feature widths per modality, from the weights.
     public var featureWidths: [Int] { sizes.featureDims }
     public var classCount: Int { sizes.classes }
 
@@ -124,7 +131,7 @@ public final class AttentionLSTM: FeatureClassifier {
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)
-        forEachBranch(branches.count) { i in  // fc_feature + tanh → BiLSTM, the two modalities concurrently
+        forEachBranch(branches.count) { i in  // fc_feature + tanh → BiLSTM, the modalities concurrently
             let (branch, bw) = (branches[i], ws.branches[i])
             let n = bw.seqs.total
             Linear.forward(y: bw.e.pointer, x: bw.x.pointer, weight: branch.feature.weight, bias: branch.feature.bias, rows: n)
@@ -178,7 +185,7 @@ public final class AttentionLSTM: FeatureClassifier {
             dropout.backward(dx: bw.dh.pointer, dy: bw.dd.pointer, mask: bw.mask.pointer, count: n * w)
             column += w
         }
-        forEachBranch(branches.count) { i in  // BiLSTM → tanh → fc_feature, the two modalities concurrently
+        forEachBranch(branches.count) { i in  // BiLSTM → tanh → fc_feature, the modalities concurrently
             let (branch, bw) = (branches[i], ws.branches[i])
             let (n, e) = (bw.seqs.total, sizes.embeddingSizes[i])
             bw.de.zero(n * e)

@@ -21,8 +21,8 @@ final class AttentionLSTMWorkspace {
         let da = Scratch()  // [N]
     }
 
-    let branches = [Branch(), Branch()]
-    let z = Scratch()  // [B, Z] pooled, rgb block first
+    private(set) var branches: [Branch] = []
+    let z = Scratch()  // [B, Z] pooled, modality 0 block first
     let f1 = Scratch()  // [B, F1]
     let f2 = Scratch()  // [B, F2]
     let logits = Scratch()  // [B, K]
@@ -40,7 +40,9 @@ final class AttentionLSTMWorkspace {
         videos = b
         trained = training
         pooledWidth = sizes.lstmSizes.reduce(0) { $0 + 2 * $1 }
-        for (i, inputs) in [batch.rgb, batch.audio].enumerated() {
+        let modalities = sizes.featureDims.count
+        while branches.count < modalities { branches.append(Branch()) }
+        for (i, inputs) in batch.streams.prefix(modalities).enumerated() {
             let branch = branches[i]
             branch.seqs = PackedSequences(lengths: inputs.map(\.rows))
             let (n, d, e, h) = (branch.seqs.total, sizes.featureDims[i], sizes.embeddingSizes[i], sizes.lstmSizes[i])

@@ -1,9 +1,11 @@
 // What AttentionLSTM and AttentionCluster share: inference and training entry points over one forward pass.
 import Tensor
 
-/// A video classifier over per-video rgb and audio features: both models conform.
+/// A video classifier over per-video features of 1…k modalities (rgb, audio, …; the weights tell how many): both
+/// models conform.
 public protocol FeatureClassifier: TrainableModel {
-    /// Feature widths per modality (rgb, audio), from the weights.
+    /// Feature widths per modality (feature_names order: rgb, audio, …), from the weights; its count is the number of
+    /// streams the model reads.
     var featureWidths: [Int] { get }
     /// K, the number of classes (logit width), from the weights.
     var classCount: Int { get }
@@ -15,9 +17,15 @@ public protocol FeatureClassifier: TrainableModel {
 }
 
 extension FeatureClassifier {
-    /// Logits [K] of one video: rgb [T, Drgb], audio [T′, Daudio] (AttentionCluster: already-sampled frames).
+    /// Logits [K] of one video: rgb [T, Drgb], audio [T′, Daudio] (AttentionCluster: already-sampled frames). A
+    /// one-modality model ignores `audio`.
     public func logits(rgb: Tensor, audio: Tensor) throws -> [Float] {
         try logits(FeatureBatch(rgb: [rgb], audio: [audio])).scalars
+    }
+
+    /// Logits [K] of one video given one [T_m, D_m] tensor per modality, in the weights' order.
+    public func logits(streams: [Tensor]) throws -> [Float] {
+        try logits(FeatureBatch(streams: streams.map { [$0] })).scalars
     }
 
     /// Logits [B, K] of a batch of videos (inference).
@@ -27,7 +35,8 @@ extension FeatureClassifier {
         return forward(batch, training: false, rng: &unused)
     }
 
-    /// Fails unless every video has rgb and audio of the weights' widths with at least one row each.
+    /// Fails unless every video has, for each of the model's modalities, features of the weights' width with at least
+    /// one row.
     public func validate(_ batch: FeatureBatch) throws {
         try validateFeatures(batch, widths: featureWidths, minimumRows: 1)
     }

@@ -53,30 +53,48 @@ public protocol TrainableModel: AnyObject {
     var lossReduction: LossReduction { get }
 }
 
-/// A batch of videos' features: per video rgb [T_i, Drgb] and audio [T'_i, Daudio] (lengths may differ).
+/// A batch of videos' features, one stream per modality in the weights' order (PaddleVideo's `feature_names`;
+/// rgb first, audio second when there are two): per video [T_i, D_m] (lengths may differ between modalities).
+/// A model reads the first k streams, k its modality count; streams beyond them are ignored.
 public struct FeatureBatch: Sendable {
-    /// Per video, rgb features [T_i, Drgb].
-    public var rgb: [Tensor]
-    /// Per video, audio features [T'_i, Daudio].
-    public var audio: [Tensor]
+    /// Per modality, per video, features [T_i, D_m].
+    public var streams: [[Tensor]]
 
-    /// A batch of `rgb.count` videos; `audio` has one entry per video too.
-    public init(rgb: [Tensor], audio: [Tensor]) {
-        self.rgb = rgb
-        self.audio = audio
+    /// A batch of `streams[0].count` videos; every stream has one entry per video.
+    public init(streams: [[Tensor]]) {
+        self.streams = streams
     }
+
+    /// A two-modality batch: per video rgb [T_i, Drgb] and audio [T'_i, Daudio].
+    public init(rgb: [Tensor], audio: [Tensor]) {
+        streams = [rgb, audio]
+    }
+
+    /// Per video, the first modality's features (rgb).
+    public var rgb: [Tensor] { streams.first ?? [] }
+    /// Per video, the second modality's features (audio); empty for a one-modality batch.
+    public var audio: [Tensor] { streams.count > 1 ? streams[1] : [] }
 
     /// Number of videos.
     public var count: Int { rgb.count }
 }
 
+/// The name of modality `index` in errors: rgb, audio, then `modality N`.
+func modalityName(_ index: Int) -> String {
+    index < 2 ? ["rgb", "audio"][index] : "modality \(index)"
+}
+
 /// Fails unless every video of `batch` has, per modality, a 2-D tensor of the given width with enough rows.
 func validateFeatures(_ batch: FeatureBatch, widths: [Int], minimumRows: Int) throws {
     guard batch.count > 0 else { throw ModelError.badInput("the batch holds no videos") }
-    guard batch.audio.count == batch.rgb.count else {
-        throw ModelError.badInput("the batch has \(batch.rgb.count) rgb and \(batch.audio.count) audio entries")
+    guard batch.streams.count >= widths.count else {
+        throw ModelError.badInput("the batch has \(batch.streams.count) feature streams, the model reads \(widths.count)")
     }
-    for (name, tensors, width) in [("rgb", batch.rgb, widths[0]), ("audio", batch.audio, widths[1])] {
+    for (i, width) in widths.enumerated() {
+        let (name, tensors) = (modalityName(i), batch.streams[i])
+        guard tensors.count == batch.count else {
+            throw ModelError.badInput("the batch has \(batch.count) rgb and \(tensors.count) \(name) entries")
+        }
         for (video, tensor) in tensors.enumerated() {
             guard tensor.shape.count == 2, tensor.shape[1] == width else {
                 throw ModelError.badInput("video \(video): \(name) features have shape \(tensor.shape), expected [T, \(width)]")

@@ -113,7 +113,7 @@ final class Camera: @unchecked Sendable {
         let settings = spec.settings
         let input = CameraInput(spec)
         let source = try MediaSource(url: input.location, options: input.options, abortHandle: abort)
-        let hasAudio = source.info.audioStream != nil
+        let hasAudio = source.info.audioStream != nil && classifier.audioDimension > 0  // rgb-only models read no audio
         let reader = try source.reader(
             ReadRequest(
                 video: true, size: stages.frameSize, framesPerSecond: settings.framesPerSecond,

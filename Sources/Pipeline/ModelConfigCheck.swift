@@ -6,7 +6,12 @@ import Tensor
 enum ModelConfigCheck {
     /// Fails with a usage error when a size in `config` disagrees with the tensor in `weights` that carries it.
     static func check(_ config: ModelConfig, kind: ModelKind, weights: [String: Tensor]) throws {
-        for rule in kind.sizeRules {
+        let modalities = kind.modalities(in: weights)
+        if let dims = config.featureDims, dims.count != modalities {
+            throw PipelineError.usage(
+                "config model.feature_dims has \(dims.count) entries, the weights have \(modalities) modalities")
+        }
+        for rule in kind.sizeRules(modalities: modalities) {
             guard let value = value(of: rule, in: config), let shape = weights[rule.tensor]?.shape,
                 shape.indices.contains(rule.axis), shape[rule.axis] != value
             else { continue }

@@ -7,7 +7,7 @@ import Models
 extension Predictor {
     /// Logits [K] of each record, in order, from one forward pass over all of them.
     public func logits(batch records: [FeatureRecord]) throws -> [[Float]] {
-        if scorer.sampler != nil, let empty = records.first(where: { $0.rgb.rows == 0 || $0.audio.rows == 0 }) {
+        if scorer.sampler != nil, let empty = records.first(where: { $0.rgb.rows == 0 || readsAudio && $0.audio.rows == 0 }) {
             throw PipelineError.unusableInput(path: empty.id, reason: "a video needs at least one rgb and one audio row")
         }
         return try scorer.logits(batch: records.map(\.rgb), audio: records.map(\.audio))

@@ -15,6 +15,8 @@ public final class Predictor {
     public internal(set) var defaultTopK = SettingDefaults.topK
     /// Feature widths the model reads, rgb first (what the extractors must produce).
     public var featureDims: [Int] { scorer.model.featureWidths }
+    /// Whether the model reads audio (two or more modalities); an rgb-only model ignores a record's audio.
+    var readsAudio: Bool { scorer.model.featureWidths.count > 1 }
 
     /// Loads `weights`; `config` (any layout) only checks the weights' shapes; `labels` overrides the config's and
     /// the weights' own label names. `segments` and `mode` set AttentionCluster's sampling (default 100, center).
@@ -38,7 +40,7 @@ public final class Predictor {
 
     /// Logits [K] of one video (AttentionCluster first samples seg_num rows of each modality).
     public func logits(_ record: FeatureRecord) throws -> [Float] {
-        if scorer.sampler != nil, record.rgb.rows == 0 || record.audio.rows == 0 {
+        if scorer.sampler != nil, record.rgb.rows == 0 || readsAudio && record.audio.rows == 0 {
             throw PipelineError.unusableInput(path: record.id, reason: "a video needs at least one rgb and one audio row")
         }
         return try scorer.logits(rgb: record.rgb, audio: record.audio).logits

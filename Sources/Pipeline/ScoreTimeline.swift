@@ -42,6 +42,11 @@ extension ClassifyPipeline {
 extension ScoreTimeline {
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"]
 
+    /// Writes `svg()` to `path` (temporary name, rename; no link followed).
+    public func writeSVG(to path: String) throws {
+        try OutputFile.write(Data(svg().utf8), to: URL(fileURLWithPath: path))
+    }
+
     /// The timeline as a self-contained SVG: one line per class, time on x, score 0…1 on y, a legend.
     public func svg() -> String {
         let width = 900.0, height = 360.0, left = 50.0, right = 190.0, top = 30.0, bottom = 40.0

@@ -36,10 +36,11 @@ public struct TrainingRequest: Sendable {
         let model = pipeline.model
         let classes = model.numClasses ?? labels?.names.count ?? trainSet.classCount
         let type = model.type?.rawValue ?? "attention_cluster"
+        let featureDims = model.featureDims ?? [1024, 128]
         let blueprint = ModelBlueprint(
-            type: type, classes: classes, featureDims: model.featureDims ?? [1024, 128], fcSizes: model.fcSizes,
+            type: type, classes: classes, featureDims: featureDims, fcSizes: model.fcSizes,
             embeddingSize: model.embeddingSize ?? 512, lstmSize: model.lstmSize ?? 1024,
-            clusterNums: model.clusterNums ?? [32, 32])
+            clusterNums: model.clusterNums ?? Array(repeating: 32, count: featureDims.count))
         var settings = TrainingSettings()
         let section = pipeline.train
         settings.optimizer = section.optimizer

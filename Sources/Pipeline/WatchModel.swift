@@ -37,8 +37,8 @@ final class WindowClassifier {
     let scorer: Scorer
     /// Width the model expects of rgb vectors.
     var rgbDimension: Int { scorer.model.featureWidths[0] }
-    /// Width the model expects of audio vectors.
-    var audioDimension: Int { scorer.model.featureWidths[1] }
+    /// Width the model expects of audio vectors; 0 for an rgb-only model (one modality), which reads no audio.
+    var audioDimension: Int { scorer.model.featureWidths.count > 1 ? scorer.model.featureWidths[1] : 0 }
     /// Class names, one per model output (nil: the label map has none).
     var labels: [String?] { scorer.labels }
 

@@ -43,7 +43,9 @@ public struct WatchRequest: Sendable {
         let makeExtractor = {
             try rgbChoice.frameExtractor(width: size.width, height: size.height, modelDimension: rgbDimension, timeout: timeout)
         }
-        let makeAudioExtractor = { try audioChoice.audioExtractor(modelDimension: audioDimension, timeout: timeout) }
+        let makeAudioExtractor = {  // an rgb-only model (audioDimension 0) checks no audio width
+            try audioChoice.audioExtractor(modelDimension: audioDimension > 0 ? audioDimension : nil, timeout: timeout)
+        }
         _ = try makeExtractor()  // a wrong name or dimension fails before any camera starts
         _ = try makeAudioExtractor()
         let stages = WatchStages(
@@ -72,7 +74,7 @@ public struct WatchRequest: Sendable {
     }
 
     /// Flags over the camera's entry over the pipeline over the defaults.
-    private func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
+    func watchSettings(for camera: CameraConfig, _ config: PipelineConfig) -> WatchSettings {
         var watch = WatchSettings()
         watch.framesPerSecond = fps ?? camera.fps ?? config.sampling.fps ?? SettingDefaults.framesPerSecond
         let picks = segNum ?? camera.segNum ?? config.sampling.segNum ?? ModelKind.defaultSegNum

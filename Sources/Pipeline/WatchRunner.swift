@@ -1,5 +1,4 @@
 // Runs every camera of a watch until they end or a signal arrives; one lost camera never stops the others.
-import Formats
 import Foundation
 import Stream
 import Tensor
@@ -56,8 +55,6 @@ public final class WatchRunner: @unchecked Sendable {
     }
 
     private func handleSignals() {
-        signal(SIGPIPE, SIG_IGN)  // a closed stdout becomes a write error (exit 74), not a silent death
-        // SIGINT, SIGTERM and SIGHUP alike: every camera ends, every open event gets its end line.
-        Termination.handle { [weak self] _ in self?.stop() }
+        _ = StopSignals.handle { [weak self] in self?.stop() }  // SIGINT, SIGTERM, SIGHUP: every open event ends
     }
 }

@@ -60,6 +60,8 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
         case offline
         /// The process was asked to stop.
         case shutdown
+        /// The cluster worker running the camera died; the worker that took the camera over ended the event.
+        case failover
     }
 
     public var phase: Phase

@@ -21,7 +21,7 @@ struct ParityFixture {
     let manifest: Manifest
     private let floats: [Float]
 
-    /// The fixture of `model` ("attention_lstm" or "attention_cluster") beside this file.
+    /// The fixture `model` ("attention_lstm", "attention_cluster", "attention_lstm_rgb", …) beside this file.
     init(_ model: String, filePath: String = #filePath) throws {
         directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(model)")
         manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
@@ -50,10 +50,11 @@ struct ParityFixture {
     /// Paddle's weights, keyed by Paddle's parameter names.
     var weights: [String: Tensor] { tensors(under: "weights/") }
 
-    /// The input batch, videos in order.
+    /// The input batch, videos in order, one stream per modality recorded (input/rgb, input/audio, input/modality2…).
     var batch: FeatureBatch {
         let videos = tensors(under: "input/rgb/").count
-        return FeatureBatch(rgb: (0..<videos).map { tensor("input/rgb/\($0)") }, audio: (0..<videos).map { tensor("input/audio/\($0)") })
+        let names = ["rgb", "audio", "modality2", "modality3"].filter { manifest.tensors["input/\($0)/0"] != nil }
+        return FeatureBatch(streams: names.map { name in (0..<videos).map { tensor("input/\(name)/\($0)") } })
     }
 }
 

@@ -21,8 +21,13 @@ import Testing
     #expect(throws: ModelError.missingKeys(model: "AttentionLSTM", keys: ["head.fc_out2.bias"])) { try AttentionLSTM(weights: weights) }
 
     var cluster = try ParityFixture("attention_cluster").weights
-    cluster["satt2.conv.weight"] = Tensor(zeros: [1])
-    #expect(throws: ModelError.unexpectedKeys(model: "AttentionCluster", keys: ["satt2.conv.weight"])) { try AttentionCluster(weights: cluster) }
+    cluster["satt3.conv.weight"] = Tensor(zeros: [1])  // not a branch: satt2 is absent
+    #expect(throws: ModelError.unexpectedKeys(model: "AttentionCluster", keys: ["satt3.conv.weight"])) { try AttentionCluster(weights: cluster) }
+    cluster.removeValue(forKey: "satt3.conv.weight")
+    cluster["satt2.conv.weight"] = Tensor(zeros: [1])  // a third branch begun but not finished
+    #expect(throws: ModelError.missingKeys(model: "AttentionCluster", keys: ["satt2.conv.bias", "satt2.shift_w", "satt2.shift_b"])) {
+        try AttentionCluster(weights: cluster)
+    }
 
     cluster.removeValue(forKey: "satt2.conv.weight")
     cluster["fc2.weights"] = Tensor(zeros: [21, 12])

@@ -60,3 +60,22 @@ private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     #expect(cluster.model.clusterNums == [32, 32])
     #expect(cluster.sampling.segNum == 100)
 }
+
+@Test func anRgbOnlyModelPredictsARecordWithoutAudioAndChecksTheFeatureDimsCount() throws {
+    let weights = fixtures.appendingPathComponent("attention_cluster_rgb/weights.pdparams")
+    let fixture = try loadWeights(weights)
+    let model = try AttentionCluster(weights: fixture.tensors)
+    let rgb = Tensor(shape: [7, 20], scalars: (0..<140).map { Float($0 % 11) / 10 - 0.5 })
+    let record = FeatureRecord(id: "rgb-only", rgb: rgb, audio: Tensor(zeros: [0, 0]))  // a file without audio
+    let predictor = try Predictor(weights: weights, segments: 5, mode: .center)
+    let expected = try model.logits(FeatureBatch(streams: [[rgb.gatheringRows(UniformSampler(segments: 5, mode: .center).indices(frameCount: 7))]]))
+    #expect(try predictor.logits(record) == expected.scalars)
+    let batched = try predictor.logits(batch: [record, record])  // each equals the single pass within float rounding
+    #expect(batched.count == 2 && batched.allSatisfy { zip($0, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-5 } })
+
+    let yaml = "model:\n  type: attention_cluster\n  feature_dims: [20, 128]\n"
+    let config = try PipelineConfig.parse(yaml: yaml, file: fixtures.appendingPathComponent("x.yaml"))
+    #expect(throws: PipelineError.usage("config model.feature_dims has 2 entries, the weights have 1 modalities")) {
+        try Predictor(weights: weights, config: config)
+    }
+}

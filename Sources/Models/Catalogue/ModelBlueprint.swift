@@ -9,7 +9,7 @@ public struct ModelBlueprint: Codable, Equatable, Sendable {
     public var type: String
     /// K, the number of classes.
     public var classes: Int
-    /// Feature widths per modality (rgb, audio).
+    /// Feature widths per modality, 1…k of them (PaddleVideo's `feature_dims`; `feature_names` order: rgb, audio, …).
     public var featureDims: [Int]
     /// fc widths: AttentionLSTM fc_out1/fc_out2, AttentionCluster fc1/fc2.
     public var fcSizes: [Int]
@@ -17,7 +17,7 @@ public struct ModelBlueprint: Codable, Equatable, Sendable {
     public var embeddingSize: Int
     /// AttentionLSTM: LSTM width H per direction.
     public var lstmSize: Int
-    /// AttentionCluster: attention clusters per modality.
+    /// AttentionCluster: attention clusters per modality (one per `featureDims` entry).
     public var clusterNums: [Int]
 
     enum CodingKeys: String, CodingKey {
@@ -51,8 +51,12 @@ public struct ModelBlueprint: Codable, Equatable, Sendable {
     public func validate() throws {
         _ = try kind()
         let sizes = [classes, embeddingSize, lstmSize] + featureDims + fcSizes + clusterNums
-        guard featureDims.count == 2, fcSizes.count == 2, clusterNums.count == 2, sizes.allSatisfy({ $0 > 0 }) else {
-            throw ModelError.usage("model sizes must be positive, with two feature_dims, fc_sizes and cluster_nums")
+        guard !featureDims.isEmpty, fcSizes.count == 2, sizes.allSatisfy({ $0 > 0 }) else {
+            throw ModelError.usage("model sizes must be positive, with one or more feature_dims and two fc_sizes")
+        }
+        guard type != AttentionCluster.modelType || clusterNums.count == featureDims.count else {
+            throw ModelError.usage(
+                "model.cluster_nums has \(clusterNums.count) entries, feature_dims \(featureDims.count): one per modality")
         }
     }
 

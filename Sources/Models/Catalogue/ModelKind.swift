@@ -43,6 +43,14 @@ public enum ModelKind: String, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// How many modalities (feature streams) a state dict of this family has: its branches 0, 1, … by Paddle's names.
+    public func modalities(in weights: [String: Tensor]) -> Int {
+        switch self {
+        case .attentionLSTM: AttentionLSTM.modalities(in: weights)
+        case .attentionCluster: AttentionCluster.modalities(in: weights)
+        }
+    }
+
     /// Where a configurable size lives in the weights: the config key, its position in a list key (nil: a single
     /// value), the tensor that carries it and the axis.
     public struct SizeRule: Sendable, Equatable {
@@ -52,13 +60,13 @@ public enum ModelKind: String, Sendable, Equatable, CaseIterable {
         public let axis: Int
     }
 
-    /// Every configurable size of this family and the tensor axis that carries it (for checking a config against
-    /// weights; a disagreement names the tensor).
-    public var sizeRules: [SizeRule] {
+    /// Every configurable size of a `modalities`-stream model of this family and the tensor axis that carries it (for
+    /// checking a config against weights; a disagreement names the tensor).
+    public func sizeRules(modalities: Int = 2) -> [SizeRule] {
         var rules: [SizeRule] = []
         switch self {
         case .attentionLSTM:
-            for i in 0..<2 {
+            for i in 0..<modalities {
                 rules.append(SizeRule(key: "feature_dims", position: i, tensor: "head.fc_feature\(i).weight", axis: 0))
                 rules.append(SizeRule(key: "embedding_size", position: nil, tensor: "head.fc_feature\(i).weight", axis: 1))
                 rules.append(SizeRule(key: "lstm_size", position: nil, tensor: "head.bi_lstm\(i).weight_hh_l0", axis: 1))
@@ -67,7 +75,7 @@ public enum ModelKind: String, Sendable, Equatable, CaseIterable {
             rules.append(SizeRule(key: "fc_sizes", position: 1, tensor: "head.fc_out2.weight", axis: 1))
             rules.append(SizeRule(key: "num_classes", position: nil, tensor: "head.fc_logit.weight", axis: 1))
         case .attentionCluster:
-            for i in 0..<2 {
+            for i in 0..<modalities {
                 rules.append(SizeRule(key: "cluster_nums", position: i, tensor: "satt\(i).conv.weight", axis: 0))
                 rules.append(SizeRule(key: "feature_dims", position: i, tensor: "satt\(i).conv.weight", axis: 1))
             }

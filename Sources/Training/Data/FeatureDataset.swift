@@ -46,11 +46,16 @@ public struct FeatureDataset: Sendable {
     /// One more than the largest label (the class count when nothing else gives it).
     public var classCount: Int { (videos.flatMap(\.labels).max() ?? 0) + 1 }
 
-    /// Fails, naming `source`, unless every video has both modalities of the given widths with at least one row and
-    /// labels inside 0..<classes.
+    /// Fails, naming `source`, unless every video has the model's modalities (rgb; rgb and audio: one per
+    /// `featureDims` entry) of the given widths with at least one row and labels inside 0..<classes. Feature files
+    /// carry at most rgb and audio, so a model of more modalities cannot train on them.
     public func validate(classes: Int, featureDims: [Int]) throws {
+        guard featureDims.count <= 2 else {
+            throw TrainingError.malformed(
+                path: source, reason: "the model reads \(featureDims.count) modalities; feature files carry rgb and audio only")
+        }
         for video in videos {
-            for (name, tensor, width) in [("rgb", video.rgb, featureDims[0]), ("audio", video.audio, featureDims[1])] {
+            for ((name, tensor), width) in zip([("rgb", video.rgb), ("audio", video.audio)], featureDims) {
                 guard tensor.shape.count == 2, tensor.shape[1] == width, tensor.shape[0] > 0 else {
                     throw TrainingError.malformed(
                         path: source, reason: "video \(video.id): \(name) features have shape \(tensor.shape), expected [T, \(width)]")

@@ -56,7 +56,7 @@ struct Classify: ParsableCommand {
                 try StandardOutput.writeLine(result)
                 if let timeline {
                     let drawn = try pipeline.timeline(features, classes: result.topK, windowSeconds: timelineWindow)
-                    try drawn.writeSVG(to: URL(fileURLWithPath: timeline))
+                    try drawn.writeSVG(to: timeline)
                 }
                 if let clips {
                     var clipSettings = ClipSettings(directory: clips)

@@ -58,7 +58,10 @@ struct Watch: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
+    @OptionGroup(title: "Cluster (docs/cluster.md)") var cluster: WatchClusterOptions
+
     func validate() throws {
+        try cluster.check(urls: urls)
         try checkRange(segNum, "--seg-num", NumberLimits.segments)
         try checkRange(fps, "--fps", NumberLimits.framesPerSecond)
         for (name, value) in [("--window", window), ("--stride", stride), ("--retry-interval", retryInterval), ("--no-frames-timeout", noFramesTimeout)] {
@@ -83,7 +86,8 @@ struct Watch: ParsableCommand {
             (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
             request.clipsMaxBytes = clipsMaxBytes
             request.setDecoding(named: decode)
-            var (cameras, stages) = try request.plan()
+            if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
+            var (cameras, stages) = try cluster.shard(try request.plan())
             let sink = try sinks.request(writesWindows: windowEvents).sink(
                 cameras: cameras, stages: &stages, config: settings.config, version: Vigil.configuration.version)
             try WatchRunner(cameras: cameras, stages: stages, sink: sink).run()
