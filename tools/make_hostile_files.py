@@ -19,7 +19,7 @@ def short_unicode(text):
 
 
 def binint(n):
-    return b"J" + struct.pack("<i", n)
+    return b"J" + struct.pack("<i", n) if -(1 << 31) <= n < (1 << 31) else b"\x8a\x08" + struct.pack("<q", n)
 
 
 def array_pickle(shape, payload, fortran=False):
@@ -40,6 +40,14 @@ def shared_array_in_dicts(array_bytes, uses):
     out = b"\x80\x02" + array_pickle([frames, 1024], bytes(frames * 4096)) + b"q\x00" + b"0"
     out += b"](" + (b"}" + short_unicode("feature") + b"h\x00s") * uses + b"e."
     return out, uses * frames * 4096
+
+
+def huge_empty_rows(rows):
+    """One video whose rgb and audio arrays claim `rows` rows of width 0 (no bytes): a sampler that multiplies the
+    row count traps unless the widths are checked first (issue 18)."""
+    video = b"}(" + short_unicode("feature") + array_pickle([rows, 0], b"")
+    video += short_unicode("audio") + array_pickle([rows, 0], b"") + b"u"
+    return b"\x80\x02]" + video + b"a."
 
 
 def nested(kind, depth):
@@ -97,6 +105,7 @@ def main():
 
     data, asks = shared_array_in_dicts(1 << 20, 20_000)
     put("shared-array.pkl", data, "predict", 65, "one shared object is used many times", f"{asks} bytes")
+    put("huge-empty-rows.pkl", huge_empty_rows(1 << 62), "predict", 65, "features have shape", "2^62 rows of width 0")
     for kind, depth in [("tuple1", 100_000), ("tuple", 10_000), ("list", 100_000), ("dict", 100_000)]:
         put(f"nested-{kind}.pdparams", nested(kind, depth), "convert", 65, "nested deeper than", f"{depth} levels")
     put("fortran-rank.pdparams", fortran_rank(100_000), "convert", 65, "numpy allows 64", "rank 100000")

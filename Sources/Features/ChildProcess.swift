@@ -1,4 +1,5 @@
 // A plug-in child process: started through /bin/sh in its own process group, stdin and stdout on one Unix socket.
+import Formats
 import Foundation
 
 #if canImport(Glibc)
@@ -6,13 +7,18 @@ import Foundation
 #endif
 
 /// A child process whose stdin and stdout are one end of a Unix socket pair; the other end is `socket`.
-/// Its stderr is ours. Killing it kills its whole process group (the shell and what it started).
+/// Its stderr is ours. Killing it kills its whole process group (the shell and what it started); so does a signal
+/// that ends vigil (`Termination`). A plug-in that leaves the group (`setsid`, `setpgid`) is not reached.
 final class ChildProcess {
     let command: String
     let pid: pid_t
     /// Our end of the socket pair: write requests, read answers.
     let socket: Int32
-    private var exitStatus: Int32?
+    private var exitStatus: Int32? {
+        didSet { if exitStatus != nil, let cleanup { Termination.removeCleanup(cleanup) } }
+    }
+    /// The `Termination` clean-up that kills the group if vigil is stopped by a signal.
+    private var cleanup: Int?
 
     /// Starts `/bin/sh -c command`.
     init(command: String) throws {
@@ -28,8 +34,13 @@ final class ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // Its own group; the signals vigil ignores or catches at their defaults again in the plug-in.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in Termination.signals + [SIGPIPE, SIGXFSZ] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
         var pid: pid_t = 0
         let arguments = ["/bin/sh", "-c", command]
         let argv = arguments.map { strdup($0) } + [nil]
@@ -43,6 +54,8 @@ final class ChildProcess {
         self.command = command
         self.pid = pid
         socket = fds[0]
+        let group = pid
+        cleanup = Termination.addCleanup { _ = Glibc.kill(-group, SIGKILL) }
     }
 
     deinit {

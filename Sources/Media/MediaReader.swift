@@ -59,6 +59,7 @@ public final class MediaReader {
     private var finished = false
     private var firstPTS: Double?
     private var lastSlot = Int.min
+    private var lastVideoPTS: Double?
     private var keyframes: KeyframeSampling
     private let picker: NearestKeyframePicker
 
@@ -140,12 +141,20 @@ public final class MediaReader {
                              audio: try audio.map { try StreamParameters($0.stream, source.location) })
     }
 
+    /// A video timestamp this far below the previous one starts a new timeline (a smaller step back is reordering):
+    /// the sampling grid restarts there, and `watch` continues its windows on a new clock.
+    public static let backwardJumpSeconds = 1.0
+
     private func take(video frame: Frame, _ decoder: Decoder) throws {
         let index = decodedFrames
         decodedFrames += 1
         let pts = frame.timestamp.map { Double($0) * decoder.timeBase } ?? .nan
         if let rate = request.framesPerSecond, rate > 0 {
             guard pts.isFinite else { return }  // a frame with no timestamp cannot be placed in a slot
+            if let previous = lastVideoPTS, pts < previous - MediaReader.backwardJumpSeconds {
+                (firstPTS, lastSlot) = (nil, Int.min)  // timestamps restarted (concatenated segments): a new grid
+            }
+            lastVideoPTS = pts
             let start = firstPTS ?? pts
             firstPTS = start
             if keyframes.isActive {  // the keyframe nearest each instant; slots and instants share one grid

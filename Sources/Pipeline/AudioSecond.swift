@@ -13,14 +13,14 @@ enum AudioSecond {
 
     /// The samples of the frame at `time` in a buffer of `count` samples whose first sample plays at `start` seconds.
     static func range(at time: Double, start: Double, count: Int) -> Range<Int> {
-        let first = Int(((time - start) * Double(length)).rounded())
+        let first = NumberLimits.clampedInt(((time - start) * Double(length)).rounded())
         let begin = max(0, min(first, count - length)), end = min(count, begin + length)
         return begin..<max(begin, end)
     }
 
     /// True when the buffer already holds the whole second the rule wants, so no later sound can change the vector.
     static func isComplete(at time: Double, start: Double, count: Int) -> Bool {
-        max(0, Int(((time - start) * Double(length)).rounded())) + length <= count
+        max(0, NumberLimits.clampedInt(((time - start) * Double(length)).rounded())) + length <= count
     }
 
     /// The audio vector of the frame at `time` (`dimension` zeros when the range is shorter than 25 ms).

@@ -121,11 +121,15 @@ final class Camera: @unchecked Sendable {
                 decoding: settings.decoding == .auto && spec.isLocalFile ? .all : settings.decoding))
         clips?.connect(reader)
         defer { clips?.disconnect() }
-        var stream = try FeatureStream(
-            extractor: try stages.makeExtractor(), audioExtractor: hasAudio ? try stages.makeAudioExtractor() : nil,
-            audioDimension: classifier.audioDimension, windowSeconds: settings.windowSeconds,
-            windowFrames: settings.windowFrames, strideSeconds: settings.strideSeconds)
+        let newStream = { (now: @escaping () -> Double) in
+            try FeatureStream(
+                extractor: try self.stages.makeExtractor(), audioExtractor: hasAudio ? try self.stages.makeAudioExtractor() : nil,
+                audioDimension: self.classifier.audioDimension, windowSeconds: settings.windowSeconds,
+                windowFrames: settings.windowFrames, strideSeconds: settings.strideSeconds, now: now)
+        }
+        var stream = try newStream { Date().timeIntervalSince1970 }
         var online = false
+        var newestPts: Double?
         var decoded = (frames: 0, seconds: Self.threadCPUSeconds())
         while let item = try nextItem(reader, tailing: input.isTail && online) {
             switch item {
@@ -133,6 +137,16 @@ final class Camera: @unchecked Sendable {
                 hand(try stream.append(chunk), keyframesOnly: reader.decodesKeyframesOnly)
             case .video(let frame):
                 guard frame.pts.isFinite else { continue }
+                if let newest = newestPts, frame.pts < newest - MediaReader.backwardJumpSeconds {
+                    // Concatenated segments restarting at 0: end the old timeline's windows, go on with a new one
+                    // that continues where the old one's clock stopped.
+                    hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly)
+                    let resume = (stream.newestEpoch ?? Date().timeIntervalSince1970) + 1 / settings.framesPerSecond
+                    FileHandle.standardError.write(Data(
+                        "vigil: \(spec.name): timestamps jumped back from \(String(format: "%.2f", newest)) s to \(String(format: "%.2f", frame.pts)) s; continuing on a new timeline\n".utf8))
+                    stream = try newStream { resume }
+                }
+                newestPts = frame.pts
                 if let observer = stages.observer {
                     let seconds = Self.threadCPUSeconds()
                     observer.decoded(

@@ -23,8 +23,10 @@ public struct ClipSettings: Sendable, Equatable {
 
     /// `self` when the durations are finite and not negative and the limit positive.
     public func validated(camera: String) throws -> ClipSettings {
-        for (name, value) in [("--clip-pre", preSeconds), ("--clip-post", postSeconds)] where !(value >= 0 && value.isFinite) {
-            throw StreamError.badSetting("\(camera): \(name) must be a number of seconds ≥ 0, got \(value)")
+        for (name, value) in [("--clip-pre", preSeconds), ("--clip-post", postSeconds)] {
+            if let problem = NumberLimits.problem(value, in: 0...NumberLimits.seconds.upperBound) {
+                throw StreamError.badSetting("\(camera): \(name) \(problem)")
+            }
         }
         if let maxBytes, maxBytes <= 0 {
             throw StreamError.badSetting("\(camera): --clips-max-bytes must be positive, got \(maxBytes)")

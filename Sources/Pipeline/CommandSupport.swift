@@ -16,10 +16,14 @@ import Training
 public enum Startup {
     public static func prepare() {
         signal(SIGXFSZ, SIG_IGN)
+        Termination.install()  // TERM, INT, HUP: clean up and exit 128 + N until watch or train takes them over
         OpenBLASKernel.reexecWithBetterKernelIfNeeded()
         ComputePolicy.apply(ComputePolicy.decide(threads: nil, cores: OpenBLASKernel.threads))
         JSONLineWriter.ignoreBrokenPipes()
     }
+
+    /// The exit status of a command that stopped early on SIGINT, SIGTERM or SIGHUP: 128 + N (130 when none arrived).
+    public static var stoppedStatus: Int32 { 128 + (Termination.lastSignal ?? SIGINT) }
 }
 
 /// The process's compute policy: OpenBLAS's thread count and whether AttentionLSTM runs its two branches (rgb,

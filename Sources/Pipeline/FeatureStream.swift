@@ -54,6 +54,9 @@ struct FeatureStream {
         self.now = now
     }
 
+    /// Epoch seconds of the newest frame (nil before the first): where a new timeline after a backwards jump resumes.
+    var newestEpoch: Double? { newestPts.flatMap { clock.peek(pts: $0) } }
+
     /// Frames waiting for their second of sound.
     var waitingFrames: Int { waiting.count }
 
@@ -127,7 +130,7 @@ struct FeatureStream {
         let oldestNeeded = (waiting.first?.pts ?? newestPts ?? start) - 1
         let rate = Double(AudioSecond.length)
         let bySeconds = samples.count - Int(Self.keptSeconds * rate)
-        let excess = max(min(Int(((oldestNeeded - start) * rate).rounded(.down)), samples.count), bySeconds, 0)
+        let excess = max(min(NumberLimits.clampedInt(((oldestNeeded - start) * rate).rounded(.down)), samples.count), bySeconds, 0)
         guard excess > 0 else { return }
         samples.removeFirst(excess)
         samplesStart = start + Double(excess) / rate

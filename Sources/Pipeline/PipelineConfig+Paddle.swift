@@ -70,7 +70,7 @@ extension PipelineConfig {
         config.model.lstmSize = try s.int("lstm_size")
         config.model.dropRate = try readDropRate(s, "drop_rate")
         config.model.topK = try s.int("topk")
-        config.sampling.segNum = try s.int("seg_num")
+        config.sampling.segNum = try s.int("seg_num", maximum: NumberLimits.segments.upperBound)
     }
 
     /// Maps Paddle's model or head names (AttentionCluster, AttentionLSTM, AttentionLstmHead) to a model kind.

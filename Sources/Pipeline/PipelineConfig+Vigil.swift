@@ -55,15 +55,15 @@ extension PipelineConfig {
     static func readSampling(_ s: YAMLSection) throws -> SamplingConfig {
         try s.rejectUnknownKeys(["seg_num", "mode", "seed", "fps"])
         var sampling = SamplingConfig()
-        sampling.segNum = try s.int("seg_num")
+        sampling.segNum = try s.int("seg_num", maximum: NumberLimits.segments.upperBound)
         if let mode = try s.string("mode") {
             guard let value = SamplingConfig.Mode(rawValue: mode) else {
                 throw s.bad("mode", "expected center or random, got '\(mode)'")
             }
             sampling.mode = value
         }
-        if let seed = try s.int("seed", minimum: 0) { sampling.seed = UInt64(seed) }
-        sampling.fps = try s.double("fps", minimum: 0, inclusive: false)
+        if let seed = try s.int("seed", minimum: 0, maximum: Int.max) { sampling.seed = UInt64(seed) }
+        sampling.fps = try s.double("fps", minimum: 0, inclusive: false, maximum: NumberLimits.framesPerSecond.upperBound)
         return sampling
     }
 
@@ -100,8 +100,8 @@ extension PipelineConfig {
 
     static func readWatch(_ s: YAMLSection) throws -> WatchConfig {
         var watch = WatchConfig()
-        watch.window = try s.double("window", minimum: 0, inclusive: false)
-        watch.stride = try s.double("stride", minimum: 0, inclusive: false)
+        watch.window = try s.double("window", minimum: 0, inclusive: false, maximum: NumberLimits.seconds.upperBound)
+        watch.stride = try s.double("stride", minimum: 0, inclusive: false, maximum: NumberLimits.seconds.upperBound)
         if let events = try s.section("events") {
             watch.events.thresholds = try readThresholds(events)
             if let labels = try events.section("labels") {
@@ -133,10 +133,10 @@ extension PipelineConfig {
             guard let camera = try s.section(name) else { throw s.bad(name, "expected a mapping with a url") }
             guard let url = try camera.string("url") else { throw camera.bad("url", "missing") }
             var config = CameraConfig(name: name, url: url)
-            config.fps = try camera.double("fps", minimum: 0, inclusive: false)
-            config.segNum = try camera.int("seg_num")
-            config.window = try camera.double("window", minimum: 0, inclusive: false)
-            config.stride = try camera.double("stride", minimum: 0, inclusive: false)
+            config.fps = try camera.double("fps", minimum: 0, inclusive: false, maximum: NumberLimits.framesPerSecond.upperBound)
+            config.segNum = try camera.int("seg_num", maximum: NumberLimits.segments.upperBound)
+            config.window = try camera.double("window", minimum: 0, inclusive: false, maximum: NumberLimits.seconds.upperBound)
+            config.stride = try camera.double("stride", minimum: 0, inclusive: false, maximum: NumberLimits.seconds.upperBound)
             config.extra = camera.extraScalars(excluding: ["url", "fps", "seg_num", "window", "stride"])
             return config
         }

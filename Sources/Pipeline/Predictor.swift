@@ -29,7 +29,7 @@ public final class Predictor {
         var sampler: UniformSampler?
         if weights.type == .attentionCluster {
             let segNum = segments ?? config?.sampling.segNum ?? ModelKind.defaultSegNum
-            guard segNum > 0 else { throw PipelineError.usage("--seg-num must be positive, not \(segNum)") }
+            try NumberLimits.checked(segNum, "--seg-num", in: NumberLimits.segments)
             let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? SettingDefaults.seed) : .center
             sampler = UniformSampler(segments: segNum, mode: mode ?? fallback)
         }

@@ -22,7 +22,7 @@ extension ClassifyPipeline {
         let times = features.timestamps
         let span = max(times.last ?? 0, 1e-9) - (times.first ?? 0)
         let rowsPerSecond = t > 1 ? Double(t - 1) / span : 1
-        let window = min(t, max(1, Int((windowSeconds * rowsPerSecond).rounded())))
+        let window = min(t, max(1, NumberLimits.clampedInt((windowSeconds * rowsPerSecond).rounded())))
         let stride = max(1, (t - window) / 200)
         var centres: [Double] = [], scores: [[Float]] = []
         for start in Swift.stride(from: 0, through: t - window, by: stride) {

@@ -4,12 +4,11 @@ import Stream
 import Tensor
 
 /// Watches cameras concurrently, each on its own threads, sending events to one sink (EventSink). `run()` returns
-/// when every camera has ended (files reach their end; live cameras end only on SIGINT/SIGTERM or `stop()`).
+/// when every camera has ended (files reach their end; live cameras end only on SIGINT/SIGTERM/SIGHUP or `stop()`).
 public final class WatchRunner: @unchecked Sendable {
     private let cameras: [Camera]
     private let sink: any EventSink
     private let done = DispatchGroup()
-    private var signalSources: [any DispatchSourceSignal] = []
 
     /// Cameras ready to start; a setting out of range or weights that do not make a model fail here.
     public init(cameras: [CameraSpec], stages: WatchStages, sink: any EventSink) throws {
@@ -23,7 +22,7 @@ public final class WatchRunner: @unchecked Sendable {
         self.sink = sink
     }
 
-    /// Starts every camera and waits for all of them. SIGINT/SIGTERM end every camera cleanly (every open event
+    /// Starts every camera and waits for all of them. SIGINT/SIGTERM/SIGHUP end every camera cleanly (every open event
     /// gets its `end`). Throws when events could not be written, or when no camera came online and a file
     /// camera failed (e.g. a missing file); live cameras that never connect just keep retrying.
     public func run() throws {
@@ -56,6 +55,6 @@ public final class WatchRunner: @unchecked Sendable {
     }
 
     private func handleSignals() {
-        signalSources = StopSignals.handle { [weak self] in self?.stop() }
+        _ = StopSignals.handle { [weak self] in self?.stop() }  // SIGINT, SIGTERM, SIGHUP: every open event ends
     }
 }

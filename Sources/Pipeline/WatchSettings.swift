@@ -29,16 +29,17 @@ public struct WatchSettings: Sendable, Equatable {
     public init() {}
 
     /// Most vectors a window can hold: one per sampled frame over the window, plus one.
-    public var windowFrames: Int { Int((windowSeconds * framesPerSecond).rounded(.up)) + 1 }
+    public var windowFrames: Int { NumberLimits.clampedInt((windowSeconds * framesPerSecond).rounded(.up)) + 1 }
 
-    /// `self` when every value is in range: positive finite durations and rate, stride ≤ window, a known transport.
+    /// `self` when every value is in range (`NumberLimits`: durations and rate), stride ≤ window, a known transport.
     public func validated(camera: String) throws -> WatchSettings {
-        let positive: [(String, Double)] = [
-            ("--fps", framesPerSecond), ("--window", windowSeconds), ("--stride", strideSeconds),
-            ("--retry-interval", retrySeconds), ("--no-frames-timeout", noFramesTimeoutSeconds),
+        let ranged: [(String, Double, ClosedRange<Double>)] = [
+            ("--fps", framesPerSecond, NumberLimits.framesPerSecond), ("--window", windowSeconds, NumberLimits.seconds),
+            ("--stride", strideSeconds, NumberLimits.seconds), ("--retry-interval", retrySeconds, NumberLimits.seconds),
+            ("--no-frames-timeout", noFramesTimeoutSeconds, NumberLimits.seconds),
         ]
-        for (name, value) in positive where !(value > 0 && value.isFinite) {
-            throw StreamError.badSetting("\(camera): \(name) must be a positive number, got \(value)")
+        for (name, value, range) in ranged {
+            if let problem = NumberLimits.problem(value, in: range) { throw StreamError.badSetting("\(camera): \(name) \(problem)") }
         }
         guard strideSeconds <= windowSeconds else {
             throw StreamError.badSetting("\(camera): --stride (\(strideSeconds) s) must not exceed --window (\(windowSeconds) s)")

@@ -63,22 +63,26 @@ struct YAMLSection {
         return scalar.string
     }
 
-    func int(_ key: String, minimum: Int = 1) throws -> Int? {
+    func int(_ key: String, minimum: Int = 1, maximum: Int = NumberLimits.largestInteger) throws -> Int? {
         guard let value = node(key) else { return nil }
         // Not sexagesimal ("1:30"): Yams parses it with trapping arithmetic (Tests/PipelineTests/FuzzRegressionTests)
         guard value.scalar?.string.contains(":") != true, let int = value.int else {
             throw bad(key, "expected an integer")
         }
         guard int >= minimum else { throw bad(key, "must be at least \(minimum), got \(int)") }
+        if let problem = NumberLimits.problem(int, in: minimum...max(minimum, maximum)) { throw bad(key, problem) }
         return int
     }
 
-    func double(_ key: String, minimum: Double = 0, inclusive: Bool = true) throws -> Double? {
+    func double(
+        _ key: String, minimum: Double = 0, inclusive: Bool = true, maximum: Double = NumberLimits.largestNumber
+    ) throws -> Double? {
         guard let value = node(key) else { return nil }
         guard let double = value.float, double.isFinite else { throw bad(key, "expected a number") }
         guard inclusive ? double >= minimum : double > minimum else {
             throw bad(key, "must be \(inclusive ? "at least" : "more than") \(minimum), got \(double)")
         }
+        guard double <= maximum else { throw bad(key, "must be at most \(NumberLimits.text(maximum)), got \(double)") }
         return double
     }
 

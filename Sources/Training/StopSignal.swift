@@ -1,28 +1,23 @@
-// StopSignal: turns Ctrl-C (SIGINT) into a flag the training loop polls, so it can checkpoint before exiting.
-import Dispatch
+// StopSignal: turns SIGINT, SIGTERM or SIGHUP (Formats' Termination) into a flag the training loop polls, so it can
+// checkpoint before exiting.
+import Formats
 import Foundation
 
-/// Raised once SIGINT arrives; while it is alive, SIGINT no longer kills the process.
+/// Raised once SIGINT, SIGTERM or SIGHUP arrives; while it is alive, those signals no longer end the process.
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var raised = false
-    private var source: DispatchSourceSignal?
 
-    /// Starts catching SIGINT.
+    /// Starts catching the signals.
     public init() {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in self?.raise() }
-        source.resume()
-        self.source = source
+        Termination.handle { [weak self] _ in self?.raise() }
     }
 
     deinit {
-        source?.cancel()
-        signal(SIGINT, SIG_DFL)
+        Termination.handle(nil)
     }
 
-    /// Whether SIGINT has arrived.
+    /// Whether a stop signal has arrived.
     public var isRaised: Bool { lock.withLock { raised } }
 
     private func raise() { lock.withLock { raised = true } }

@@ -29,6 +29,7 @@ public final class Scorer: @unchecked Sendable {
     /// and how many rgb rows the model read.
     public func logits(rgb: Tensor, audio: Tensor) throws -> (logits: [Float], frames: Int) {
         guard let sampler else { return (try model.logits(rgb: rgb, audio: audio), rgb.shape.first ?? 0) }
+        try model.validate(FeatureBatch(rgb: [rgb], audio: [audio]))  // widths first: a file's row count is not trusted
         let rgbRows = sampler.indices(frameCount: rgb.shape.first ?? 0)
         let picked = rgb.gatheringRows(rgbRows)
         let sound = audio.gatheringRows(sampler.indices(frameCount: audio.shape.first ?? 0))
@@ -41,6 +42,7 @@ public final class Scorer: @unchecked Sendable {
         guard !rgb.isEmpty else { return [] }
         let batch: FeatureBatch
         if let sampler {
+            try model.validate(FeatureBatch(rgb: rgb, audio: audio))  // widths first: a file's row count is not trusted
             batch = FeatureBatch(
                 rgb: rgb.map { $0.gatheringRows(sampler.indices(frameCount: $0.shape.first ?? 0)) },
                 audio: audio.map { $0.gatheringRows(sampler.indices(frameCount: $0.shape.first ?? 0)) })

@@ -28,13 +28,16 @@ public struct UniformSampler: Sendable {
         guard frameCount > 0, segments > 0 else { return [] }
         switch mode {
         case .center:
-            return (0..<segments).map { k in (2 * k + 1) * frameCount / (2 * segments) }
+            // In 128 bits: (2k + 1)·N overflows 64 bits for a file that claims 2^62 rows; the quotient is < N.
+            let divisor = 2 * segments
+            return (0..<segments).map { k in divisor.dividingFullWidth((2 * k + 1).multipliedFullWidth(by: frameCount)).quotient }
         case .random(let seed):
             var generator = SplitMix64(seed: seed)
             let stride = Double(frameCount) / Double(segments)
             return (0..<segments).map { k in
                 let u = Double(generator.next() >> 11) * 0x1p-53
-                return min(frameCount - 1, Int(((Double(k) + u) * stride).rounded(.down)))
+                let pick = ((Double(k) + u) * stride).rounded(.down)
+                return pick < Double(frameCount) ? min(frameCount - 1, Int(pick)) : frameCount - 1
             }
         }
     }

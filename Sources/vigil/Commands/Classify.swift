@@ -38,7 +38,8 @@ struct Classify: ParsableCommand {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input") }
         if timeline != nil, inputs.count > 1 { throw ValidationError("--timeline draws one input; give one") }
-        if !(timelineWindow > 0) { throw ValidationError("--timeline-window must be positive") }
+        try checkRange(timelineWindow, "--timeline-window", NumberLimits.seconds)
+        for (name, value) in [("--clip-pre", clipPre), ("--clip-post", clipPost)] { try checkRange(value, name, 0...NumberLimits.seconds.upperBound) }
     }
 
     func run() throws {

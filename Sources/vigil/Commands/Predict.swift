@@ -50,6 +50,7 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         if let topK, topK < 1 { throw ValidationError("--top-k must be positive") }
+        try checkRange(segNum, "--seg-num", NumberLimits.segments)
         guard sampling == nil || sampling == "center" || sampling == "random" else {
             throw ValidationError("--sampling must be center or random, not \(sampling ?? "")")
         }

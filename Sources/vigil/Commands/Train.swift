@@ -33,6 +33,12 @@ struct Train: ParsableCommand {
     @Option(help: "Checkpoint to continue from (its weights, completed epochs, best Hit@1, optimiser state).")
     var resume: String?
 
+    func validate() throws {
+        try checkRange(epochs, "--epochs", 1...NumberLimits.largestInteger)
+        try checkRange(batchSize, "--batch-size", 1...NumberLimits.largestInteger)
+        try checkRange(lr, "--lr", Double.leastNormalMagnitude...NumberLimits.largestNumber)
+    }
+
     func run() throws {
         try reportingFailures {
             var request = TrainingRequest(config: URL(fileURLWithPath: config), output: URL(fileURLWithPath: output))
@@ -43,7 +49,7 @@ struct Train: ParsableCommand {
             request.resume = resume.map(URL.init(fileURLWithPath:))
             if try !request.run() {
                 FileHandle.standardError.write(Data("vigil train: interrupted; checkpoint written\n".utf8))
-                throw ExitCode(130)
+                throw ExitCode(Startup.stoppedStatus)
             }
         }
     }

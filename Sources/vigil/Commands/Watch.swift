@@ -8,7 +8,7 @@ struct Watch: ParsableCommand {
         abstract: "Watch cameras: classify rolling windows and print events as JSON Lines.",
         discussion: """
             Inputs: rtsp:// (TCP by default), http(s)://, udp:// or rtp:// MPEG-TS, a file, or a file still being \
-            written. Several at once, or a --pipeline with a cameras: map. Runs until SIGINT/SIGTERM (files: until \
+            written. Several at once, or a --pipeline with a cameras: map. Runs until SIGINT/SIGTERM/SIGHUP (files: until \
             they end); every open event gets its end line. See docs/watch.md and docs/events.md.
             """)
 
@@ -62,7 +62,12 @@ struct Watch: ParsableCommand {
 
     func validate() throws {
         try cluster.check(urls: urls)
-        if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
+        try checkRange(segNum, "--seg-num", NumberLimits.segments)
+        try checkRange(fps, "--fps", NumberLimits.framesPerSecond)
+        for (name, value) in [("--window", window), ("--stride", stride), ("--retry-interval", retryInterval), ("--no-frames-timeout", noFramesTimeout)] {
+            try checkRange(value, name, NumberLimits.seconds)
+        }
+        for (name, value) in [("--clip-pre", clipPre), ("--clip-post", clipPost)] { try checkRange(value, name, 0...NumberLimits.seconds.upperBound) }
         if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
             throw ValidationError("--rtsp-transport must be tcp or udp")
         }

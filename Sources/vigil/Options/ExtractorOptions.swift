@@ -14,7 +14,7 @@ struct ExtractorOptions: ParsableArguments {
     var extractorTimeout: Double = SettingDefaults.extractorTimeout
 
     func validate() throws {
-        if !(extractorTimeout > 0) { throw ValidationError("--extractor-timeout must be positive") }
+        try checkRange(extractorTimeout, "--extractor-timeout", NumberLimits.seconds)
     }
 
     /// Applies these flags to `settings`.

@@ -21,8 +21,8 @@ struct SamplingOptions: ParsableArguments {
 
     func validate() throws {
         if fps != nil, segNum != nil { throw ValidationError("give --fps or --seg-num, not both") }
-        if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
-        if let segNum, segNum < 1 { throw ValidationError("--seg-num must be at least 1") }
+        try checkRange(fps, "--fps", NumberLimits.framesPerSecond)
+        try checkRange(segNum, "--seg-num", NumberLimits.segments)
         if !PipelineSettings.isFrameSize(size) { throw ValidationError("--size must be WxH with both sides in 1…16384, got '\(size)'") }
     }
 
