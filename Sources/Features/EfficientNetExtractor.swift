@@ -91,20 +91,13 @@ public struct EfficientNetExtractor: FrameFeatureExtractor {
 
     /// The weights file beside the program, or nil.
     public static func locateWeights(executable: URL? = Bundle.main.executableURL) -> URL? {
-        candidateWeights(executable: executable).first { FileManager.default.fileExists(atPath: $0.path) }
+        InstalledFile.locate("models/\(weightsFile)", executable: executable)
     }
 
-    /// Where vigil looks, in order: `share/vigil/models/` beside an installed `bin/`, then `models/` in the program's
-    /// folder and up to three folders above it (a build tree such as `.build/release/vigil`). Never the working directory.
+    /// Where vigil looks, in order (InstalledFile): `share/vigil/models/` beside an installed `bin/`, then `models/`
+    /// in the program's folder and up to three folders above it. Never the working directory.
     public static func candidateWeights(executable: URL? = Bundle.main.executableURL) -> [URL] {
-        guard let executable else { return [] }
-        var folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        var candidates = [folder.deletingLastPathComponent().appendingPathComponent("share/vigil/models/\(weightsFile)")]
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("models/\(weightsFile)"))
-            folder = folder.deletingLastPathComponent()
-        }
-        return candidates
+        InstalledFile.candidates("models/\(weightsFile)", executable: executable)
     }
 }
 

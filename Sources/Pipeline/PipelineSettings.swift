@@ -1,4 +1,5 @@
 // One place where a pipeline file and command-line flags become the settings of a run (flags win).
+import Formats
 import Foundation
 import Media
 import Models
@@ -48,18 +49,11 @@ extension PipelineConfig {
     /// `pipelines/default.yaml` next to the program: in a folder above the executable (a build tree such as
     /// `.build/release/vigil`) or in `share/vigil/` beside its `bin/` (an install). Never the working directory.
     public static func defaultPipelineURL(executable: URL? = Bundle.main.executableURL) -> URL? {
-        candidateDefaultPipelines(executable: executable).first { FileManager.default.fileExists(atPath: $0.path) }
+        InstalledFile.locate("pipelines/default.yaml", executable: executable)
     }
 
-    /// Where `defaultPipelineURL` looks, in order.
+    /// Where `defaultPipelineURL` looks, in order (InstalledFile).
     public static func candidateDefaultPipelines(executable: URL?) -> [URL] {
-        guard let executable else { return [] }
-        var folder = executable.resolvingSymlinksInPath().deletingLastPathComponent()
-        var candidates = [folder.deletingLastPathComponent().appendingPathComponent("share/vigil/pipelines/default.yaml")]
-        for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("pipelines/default.yaml"))
-            folder = folder.deletingLastPathComponent()
-        }
-        return candidates
+        InstalledFile.candidates("pipelines/default.yaml", executable: executable)
     }
 }
