@@ -3,7 +3,7 @@
 by `vigil watch URL...` (plain) and by one `vigil watch --cluster` worker that leases them from a nats-server with
 JetStream (cluster), in alternating runs. Each run waits until every camera is online, lets it settle, then counts
 the vigil process's CPU seconds (utime + stime from /proc) over a fixed interval; the cluster runs also count
-nats-server's. Both modes print window lines (the stream's bulk) to /dev/null; the worker also publishes each line.
+nats-server's CPU and the messages it received (publishes and requests, from its monitoring port). Both modes print window lines (the stream's bulk) to /dev/null; the worker also publishes each line.
 
 Usage: cpu_cost.py [VIGIL=.build/release/vigil] [--cameras 4] [--seconds 60] [--runs 2] [--settle 10] [--size 1920x1080]
 The cameras loop one H.264 clip (testsrc2, 10 fps, a keyframe a second) made at the start, copied without
@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -64,20 +65,31 @@ class Watcher:
         self.process.wait(timeout=30)
 
 
-def measure(watcher, extra_pids, cameras, settle, seconds):
+def messages_from_clients(monitor_port):
+    """Messages the nats-server received from its clients so far (nats-server's monitoring /varz)."""
+    if monitor_port is None:
+        return 0
+    with urllib.request.urlopen(f"http://127.0.0.1:{monitor_port}/varz") as response:
+        return json.load(response)["in_msgs"]
+
+
+def measure(watcher, extra_pids, cameras, settle, seconds, monitor_port=None):
     watcher.wait_online(cameras)
     time.sleep(settle)
     pids = [watcher.process.pid] + extra_pids
     before = [cpu_seconds(pid) for pid in pids]
     lines_before, started = watcher.lines, time.time()
+    messages_before = messages_from_clients(monitor_port)
     time.sleep(seconds)
     after = [cpu_seconds(pid) for pid in pids]
     elapsed = time.time() - started
+    messages = messages_from_clients(monitor_port) - messages_before
     used = [b - a for a, b in zip(before, after)]
     return {"seconds": round(elapsed, 2), "vigil_cpu": round(used[0], 2),
             "vigil_cpu_per_camera": round(used[0] / elapsed / cameras, 4),
             "lines_per_second": round((watcher.lines - lines_before) / elapsed, 1),
-            **({"nats_cpu": round(used[1], 2)} if len(used) > 1 else {}),
+            **({"nats_cpu": round(used[1], 2), "nats_messages_per_second": round(messages / elapsed, 1)}
+               if len(used) > 1 else {}),
             "load": open("/proc/loadavg").read().split()[:3]}
 
 
@@ -106,9 +118,10 @@ def main():
             children.append(subprocess.Popen(
                 ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", clip, "-c", "copy",
                  "-f", "mpegts", f"{url}?pkt_size=1316"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        nats_port = free_port()
+        nats_port, monitor_port = free_port(), free_port()
         nats = subprocess.Popen(["nats-server", "-js", "-sd", os.path.join(folder, "store"), "-a", "127.0.0.1", "-p",
-                                 str(nats_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 str(nats_port), "-m", str(monitor_port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         children.append(nats)
         cluster = ["--cluster", f"nats://127.0.0.1:{nats_port}", "--cluster-name", "cpu"]
         deadline = time.time() + 20
@@ -127,7 +140,7 @@ def main():
                 else:
                     watcher = Watcher([vigil, "watch", *cluster, "--worker-name", f"bench-{run}",
                                        "--capacity", str(options.cameras)])
-                    result = measure(watcher, [nats.pid], options.cameras, options.settle, options.seconds)
+                    result = measure(watcher, [nats.pid], options.cameras, options.settle, options.seconds, monitor_port)
                 watcher.stop()
                 results[mode].append(result)
                 print(json.dumps({"run": run + 1, "mode": mode, **result}), flush=True)
