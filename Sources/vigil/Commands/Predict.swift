@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 
-struct Predict: ParsableCommand {
+struct Predict: ParsableCommand, SettingFlagGroup {
     static let configuration = CommandConfiguration(
         abstract: "Classify the videos in feature files; one JSON line per video: video, model, top_k.",
         discussion: """
@@ -33,8 +33,8 @@ struct Predict: ParsableCommand {
     @Option(help: "AttentionCluster: where each sampled frame falls in its segment: center or random.")
     var sampling: String?
 
-    @Option(help: "Seed for --sampling random.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed for --sampling random (default: the config's, else 0).")
+    var seed: UInt64?
 
     @Option(help: "Videos per forward pass; batches span input files (results stay in input order).")
     var batchSize: Int = 8
@@ -49,8 +49,7 @@ struct Predict: ParsableCommand {
     var inputs: [String]
 
     func validate() throws {
-        if let topK, topK < 1 { throw ValidationError("--top-k must be positive") }
-        try checkRange(segNum, "--seg-num", NumberLimits.segments)
+        try checkFlags()
         guard sampling == nil || sampling == "center" || sampling == "random" else {
             throw ValidationError("--sampling must be center or random, not \(sampling ?? "")")
         }
@@ -62,12 +61,21 @@ struct Predict: ParsableCommand {
     func run() throws {
         try reportingFailures {
             ComputePolicy.configure(threads: threads, verbose: verbose)
-            let predictor = try Predictor(
-                weights: weights.map(URL.init(fileURLWithPath:)), configFile: config.map(URL.init(fileURLWithPath:)),
-                labels: labels.map(URL.init(fileURLWithPath:)), segments: segNum, sampling: sampling, seed: seed)
+            var flags = SettingFlags()
+            apply(to: &flags)
+            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) } ?? PipelineConfig()
+            let settings = PipelineSettings(config: pipeline, flags: flags)
+            let predictor = try Predictor(settings: settings)
             try predictor.predict(
-                files: inputs.map(URL.init(fileURLWithPath:)), batchSize: batchSize, topK: topK ?? predictor.defaultTopK,
+                files: inputs.map(URL.init(fileURLWithPath:)), batchSize: batchSize, topK: settings.topK,
                 allScores: allScores) { try StandardOutput.writeLine($0) }
         }
+    }
+
+    func apply(to flags: inout SettingFlags) {
+        flags.weights = weights.map(URL.init(fileURLWithPath:))
+        flags.labels = labels.map(URL.init(fileURLWithPath:))
+        (flags.topK, flags.segNum, flags.seed) = (topK, segNum, seed)
+        flags.mode = sampling.flatMap(SamplingConfig.Mode.init(rawValue:))
     }
 }
