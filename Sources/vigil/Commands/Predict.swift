@@ -12,17 +12,8 @@ struct Predict: ParsableCommand, SettingFlagGroup {
             PaddleVideo or PaddleCV YAML) only checks them; a disagreement exits 64 naming the tensor.
             """)
 
-    @Option(help: "Weights: a PaddlePaddle .pdparams or a Vigil .safetensors file (default: the config's model.weights).")
-    var weights: String?
-
-    @Option(help: "A pipeline YAML (Vigil, PaddleVideo or PaddleCV layout) whose model sizes must match the weights.")
-    var config: String?
-
-    @Option(help: "Class names: YouTube-8M vocabulary.csv or one name per line (default: config's, then the weights').")
-    var labels: String?
-
-    @Option(name: .customLong("top-k"), help: "How many classes to list per video (default: config's top_k, else 5).")
-    var topK: Int?
+    /// `--weights`, `--config` (alias `--pipeline`: its model sizes must match the weights), `--labels`, `--top-k`.
+    @OptionGroup var model: ModelOptions
 
     @Flag(name: .customLong("all-scores"), help: "Also print every class's logit and sigmoid score.")
     var allScores = false
@@ -53,7 +44,7 @@ struct Predict: ParsableCommand, SettingFlagGroup {
         guard sampling == nil || sampling == "center" || sampling == "random" else {
             throw ValidationError("--sampling must be center or random, not \(sampling ?? "")")
         }
-        guard weights != nil || config != nil else { throw ValidationError("give --weights (or a --config naming model.weights)") }
+        guard model.weights != nil || model.pipeline != nil else { throw ValidationError("give --weights (or a --config naming model.weights)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
@@ -63,8 +54,7 @@ struct Predict: ParsableCommand, SettingFlagGroup {
             ComputePolicy.configure(threads: threads, verbose: verbose)
             var flags = SettingFlags()
             apply(to: &flags)
-            let pipeline = try config.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) } ?? PipelineConfig()
-            let settings = PipelineSettings(config: pipeline, flags: flags)
+            let settings = PipelineSettings(config: try model.loadConfig(useDefault: false), flags: flags)
             let predictor = try Predictor(settings: settings)
             try predictor.predict(
                 files: inputs.map(URL.init(fileURLWithPath:)), batchSize: batchSize, topK: settings.topK,
@@ -73,9 +63,8 @@ struct Predict: ParsableCommand, SettingFlagGroup {
     }
 
     func apply(to flags: inout SettingFlags) {
-        flags.weights = weights.map(URL.init(fileURLWithPath:))
-        flags.labels = labels.map(URL.init(fileURLWithPath:))
-        (flags.topK, flags.segNum, flags.seed) = (topK, segNum, seed)
+        model.apply(to: &flags)
+        (flags.segNum, flags.seed) = (segNum, seed)
         flags.mode = sampling.flatMap(SamplingConfig.Mode.init(rawValue:))
     }
 }
