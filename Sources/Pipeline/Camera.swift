@@ -42,7 +42,9 @@ final class Camera: @unchecked Sendable {
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
         classifier = try stages.model.instance()
         clips = try spec.settings.clips.map { settings in
-            try CameraClips(camera: spec.name, settings: settings) { [weak self] in self?.clipProblem($0) }
+            try CameraClips(camera: spec.name, settings: settings, isFile: spec.isLocalFile) { [weak self] in
+                self?.clipProblem($0)
+            }
         }
     }
 
@@ -56,6 +58,7 @@ final class Camera: @unchecked Sendable {
             decodeLoop()
             mailbox.close()
             classifierDone.wait()
+            clips?.close()  // the last clip is finished before the camera reports offline
             report(.offline, isStopping ? "shutdown" : lastReason)
             finished()
         }
