@@ -17,6 +17,9 @@ public struct ClipSettings: Sendable, Equatable {
     public var startDelaySeconds: Double = 10
     /// The ring's byte bound per camera (whole GOPs beyond it are dropped and counted).
     public var ringMaxBytes = 64 << 20
+    /// Jobs (mostly packets) waiting for the camera's clip writer at most; a live camera drops the oldest beyond it
+    /// (the clip is then cut short, with a status line) instead of waiting for the disk.
+    public var writerQueuePackets = ClipWriter.defaultCapacity
 
     /// Clips into `directory` with the default pre- and post-roll.
     public init(directory: String) { self.directory = directory }

@@ -6,15 +6,10 @@ import Testing
 @Suite struct TimelineJumpCLITests {
     /// Two 6 s MPEG-TS segments, each starting at pts 0 (+ the muxer's offset), joined with `cat`: the timestamps
     /// jump back 6 s in the middle of the file. Windows used to stop after the first segment, without a word.
-    @Test(.disabled("since the 03:00 merge of main the test run sees no windows (online, end of file) while the same command on a cat-joined file by hand gives 8; not yet explained"))
-    func aFileWhoseTimestampsRestartKeepsItsWindowsOnANewTimeline() throws {
+    @Test func aFileWhoseTimestampsRestartKeepsItsWindowsOnANewTimeline() throws {
         let fixture = try WatchFixture()
-        let segment = fixture.folder.appendingPathComponent("segment.ts"), joined = fixture.folder.appendingPathComponent("joined.ts")
-        let made = try MediaCLI.run("/usr/bin/ffmpeg", [
-            "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t", "6",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", "-f", "mpegts", segment.path,
-        ])
-        try #require(made.status == 0, "\(made.stderr)")
+        let segment = try fixture.transportStream(seconds: 6, name: "segment.ts")
+        let joined = fixture.folder.appendingPathComponent("joined.ts")
         let data = try Data(contentsOf: segment)
         try (data + data).write(to: joined)
         let stderrFile = fixture.folder.appendingPathComponent("stderr.txt")
