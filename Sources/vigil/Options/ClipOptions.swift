@@ -13,10 +13,6 @@ struct ClipOptions: SettingFlagGroup {
     @Option(name: .customLong("clip-post"), help: "Seconds recorded after an event's end (default 5).")
     var clipPost: Double?
 
-    func validate() throws {
-        try checkFlags()
-    }
-
     func apply(to flags: inout SettingFlags) {
         flags.clipsDirectory = clips
         flags.clipPre = clipPre

@@ -13,10 +13,6 @@ struct ExtractorOptions: SettingFlagGroup {
     @Option(name: .customLong("extractor-timeout"), help: "Seconds an exec plug-in may take per frame or window.")
     var extractorTimeout: Double = SettingDefaults.extractorTimeout
 
-    func validate() throws {
-        try checkFlags()
-    }
-
     func apply(to flags: inout SettingFlags) {
         flags.rgbExtractor = rgbExtractor
         flags.audioExtractor = audioExtractor

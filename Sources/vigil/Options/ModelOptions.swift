@@ -17,10 +17,6 @@ struct ModelOptions: SettingFlagGroup {
     @Option(name: .customLong("top-k"), help: "How many classes to report.")
     var topK: Int?
 
-    func validate() throws {
-        try checkFlags()
-    }
-
     /// The pipeline file named by `--pipeline`, or the default one when neither it nor `--weights` is given; the
     /// error for having no model at all names `input` (the first thing the command would have classified), if given.
     func loadConfig(useDefault: Bool, for input: String? = nil) throws -> PipelineConfig {

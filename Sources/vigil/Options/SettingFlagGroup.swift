@@ -10,6 +10,11 @@ protocol SettingFlagGroup: ParsableArguments {
 }
 
 extension SettingFlagGroup {
+    /// ArgumentParser's check before `run`: `checkFlags()` (a group with more to check writes its own and calls it).
+    func validate() throws {
+        try checkFlags()
+    }
+
     /// These flags checked by `SettingFlags.problem`: a usage error naming the first bad one (exit 64).
     func checkFlags() throws {
         var flags = SettingFlags()
