@@ -56,7 +56,6 @@ public final class ClusterWorker: @unchecked Sendable {
     /// be loaded or stdout is closed.
     public func run() throws {
         let stages = try request.sharedStages()
-        WatchedCamera.useCallerThreadForBLAS()
         let board = self.board
         natsSink = JetStreamEventSink(connection: site.connection, names: site.names, onDelivered: { board.record($0) })
         sink = EventFanOut([stdout, natsSink])
