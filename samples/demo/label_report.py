@@ -8,8 +8,9 @@ Prints one JSON document:
 - `exact_label_sets`: clips whose labels at THRESHOLD are exactly the drawn ones (every drawn label at or above it,
   no other label);
 - `quiet`: clips with no label, and how many of them had any label at or above THRESHOLD (false positives);
-- `confusion`: for each drawn label (and `quiet`), how many of its clips had each label at or above THRESHOLD
-  (`none` = no label);
+- `confusion`: for each drawn label (and `quiet`), how many of its clips had that label at or above THRESHOLD (the
+  diagonal), how many had each other label at or above THRESHOLD although it was not drawn (a label a clip also
+  had is not counted as confused), and how many had no label at all (`none`);
 - `families` (when the labels file has the families column): per family drawn, its clips, how many were exactly
   right, and for an event family (motion/, light/, tamper/, sound/) the recall of its label; for the others
   (scene/, distractor/) how many clips had a label that was not drawn.
@@ -56,7 +57,7 @@ def main():
         clips = quiet if name == "quiet" else [v for v in found if name in truth[v]]
         row = {"clips": len(clips)}
         for other in names:
-            row[other] = sum(other in found[v] for v in clips)
+            row[other] = sum(other in found[v] and (other == name or other not in truth[v]) for v in clips)
         row["none"] = sum(not found[v] for v in clips)
         confusion[name] = row
     report["confusion"] = confusion
