@@ -32,6 +32,29 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def start_vigil(urls, weights, flags, stderr_path):
+    """`vigil watch URLS` at 1 frame/s (window 100 s, stride 2 s) with `flags`; a thread collects its stdout lines as
+    (arrival time, event). Returns the process, the thread and the list it fills."""
+    vigil = subprocess.Popen(
+        [os.path.join(ROOT, ".build/release/vigil"), "watch", *urls, "--weights", weights, "--fps", "1",
+         "--seg-num", "100", "--stride", "2", *flags],
+        stdout=subprocess.PIPE, stderr=open(stderr_path, "w"), text=True)
+    lines = []
+
+    def read():
+        for line in vigil.stdout:
+            lines.append((time.monotonic(), json.loads(line)))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    return vigil, reader, lines
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        return int(next((line.split()[1] for line in status if line.startswith("VmRSS:")), "0"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cameras", type=int)
@@ -54,24 +77,12 @@ def main():
             ["ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", clip, "-c", "copy",
              "-f", "mpegts", "-listen", "1", urls[-1]]))
     time.sleep(1)
-    vigil = subprocess.Popen(
-        [os.path.join(ROOT, ".build/release/vigil"), "watch", *urls, "--weights", weights, "--fps", "1",
-         "--seg-num", "100", "--stride", "2", *args.extra.split()],
-        stdout=subprocess.PIPE, stderr=open(os.path.join(work, "stderr.txt"), "w"), text=True)
-    lines = []
-
-    def read():
-        for line in vigil.stdout:
-            lines.append((time.monotonic(), json.loads(line)))
-
-    reader = threading.Thread(target=read)
-    reader.start()
+    vigil, reader, lines = start_vigil(urls, weights, args.extra.split(), os.path.join(work, "stderr.txt"))
     start, cpu_start = time.monotonic(), cpu_seconds(vigil.pid)
     time.sleep(args.seconds)
     cpu_used = cpu_seconds(vigil.pid) - cpu_start
     cpu = cpu_used / (time.monotonic() - start)
-    with open(f"/proc/{vigil.pid}/status") as status:
-        rss = next((line.split()[1] for line in status if line.startswith("VmRSS:")), "0")
+    rss = rss_kb(vigil.pid)
     vigil.send_signal(2)
     vigil.wait(timeout=30)
     reader.join()

@@ -7,16 +7,20 @@ import Stream
 /// Records a camera's events while it is watched (docs/watch.md, "Clips and snapshots").
 ///
 /// The decode thread feeds every packet of the connection (`connect`) into a `PacketRing` and, while a recording is
-/// open, into its `ClipRecorder`; it also marks each sampled frame's pts with its epoch time, which maps event
-/// times back to stream time. The classifier thread annotates lifecycle lines: a `start` gets the snapshot (decoded
-/// from the ring) and opens or joins the recording; an `end` gets the recording's path and sets where it may stop.
+/// open, to the camera's `ClipWriter` (its own thread, behind a bounded mailbox: the decode thread never touches the
+/// disk); it also marks each sampled frame's pts with its epoch time, which maps event times back to stream time.
+/// The classifier thread annotates lifecycle lines: a `start` gets the snapshot (decoded from the ring) and opens or
+/// joins the recording; an `end` gets the recording's path and sets where it may stop. The writer thread tells how
+/// each recording ended (`written`): a clip cut short by dropped packets, or not written, gives a status line.
 ///
 /// Overlapping events share one recording: while any event of the camera is open the recording runs; when the last
 /// one has ended it runs until the latest `end + post` among its events, then is finished. An event that starts
 /// before that joins it (its pre-roll is already in the file), so the same seconds are never written twice and
 /// every `end` line of those events names the same file (named after the first event). A lost connection finishes
-/// the recording at its last packet; events still open keep that path (the next connection is not appended), and
-/// start lines that come after the end (a file's last windows) join that recording or get one from the ring.
+/// the recording at its last packet (the next connection is not appended to it); events still open when the camera
+/// comes back get a new recording from the new connection's first keyframe (`<camera>-<id>-2…`), and their `end`
+/// lines name both (`clips`). Start lines that come after the end (a file's last windows) join the recording
+/// finished then or get one from the ring.
 final class CameraClips: @unchecked Sendable {
     let camera: String
     let settings: ClipSettings
@@ -32,28 +36,57 @@ final class CameraClips: @unchecked Sendable {
     private var connected = false
     /// The last recording finished (path and source pts of its first packet), which late start lines may join.
     private var lastFinished: (path: String, startPTS: Double)?
-    /// The clip each open event will end in.
-    private var clipOfEvent: [String: String] = [:]
+    /// The clips each open event is in, in order (more than one when it spans a reconnect).
+    private var clipsOfEvent: [String: [String]] = [:]
+    /// Events whose recording the end of the connection finished while they were open: the next connection
+    /// records them again from its first keyframe.
+    private var carried: Set<String> = []
     /// Says why a clip or snapshot could not be written (a status line).
     private let problem: @Sendable (String) -> Void
 
+    /// Writes the recordings on its own thread.
+    private var writer: ClipWriter!
+    /// Clips cut short because the writer's mailbox dropped packets.
+    private(set) var cutClips = 0
+
     private struct Recording {
-        var recorder: ClipRecorder
+        let target: ClipWriter.Recording
         var openEvents: Set<String>
         /// The latest `end + post` (pts) of the events that have ended.
         var stopAt = -Double.infinity
+        /// Source pts of the first packet (the keyframe the clip starts on) and of the newest video packet sent.
+        let startPTS: Double
+        var endPTS: Double
+        /// Jobs sent to the writer for this recording (the next job's sequence number).
+        var sent = 0
     }
 
-    init(camera: String, settings: ClipSettings, problem: @escaping @Sendable (String) -> Void) throws {
+    /// `isFile`: the camera reads a file (the writer's mailbox waits for room instead of dropping).
+    init(camera: String, settings: ClipSettings, isFile: Bool, problem: @escaping @Sendable (String) -> Void) throws {
         self.camera = camera
         self.settings = settings
         self.problem = problem
         folder = try ClipFolder.named(settings.directory, maxBytes: settings.maxBytes)
         ring = PacketRing(seconds: settings.preSeconds + settings.startDelaySeconds, maxBytes: settings.ringMaxBytes)
+        writer = ClipWriter(capacity: settings.writerQueuePackets, waitForRoom: isFile, folder: folder) {
+            [weak self] in self?.written($0, $1)
+        }
     }
 
     /// Packets the ring dropped because its byte bound bit.
     var droppedPackets: Int { lock.withLock { ring.droppedPackets } }
+    /// Packets (and other jobs) the writer's mailbox dropped because the disk did not keep up.
+    var droppedWrites: Int { writer.droppedJobs }
+
+    /// The camera has stopped: the open recording is finished and the writer finishes what it holds, within
+    /// `timeoutSeconds` (a stalled disk leaves that clip as `.part`, with a line on stderr).
+    func close(timeoutSeconds: Double = 10) {
+        lock.withLock { finishRecording() }
+        if !writer.close(timeoutSeconds: timeoutSeconds) {
+            FileHandle.standardError.write(Data(
+                "vigil: \(camera): the clip writer did not finish within \(Camera.seconds(timeoutSeconds)); its clip stays .part\n".utf8))
+        }
+    }
 
     // MARK: Decode thread
 
@@ -76,6 +109,7 @@ final class CameraClips: @unchecked Sendable {
     func disconnect() {
         lock.withLock {
             connected = false
+            carried.formUnion(recording?.openEvents ?? [])
             finishRecording()
         }
     }
@@ -86,15 +120,36 @@ final class CameraClips: @unchecked Sendable {
     private func take(_ packet: EncodedPacket) {
         lock.withLock {
             ring.append(packet)
-            guard let current = recording else { return }
-            do {
-                try current.recorder.write(packet)
-            } catch {
-                fail(current.recorder.path, error)
-                return
+            if recording == nil, !carried.isEmpty, connected, packet.isVideo, packet.isKeyframe, packet.pts.isFinite {
+                return continueRecording(at: packet.pts)
             }
-            if current.openEvents.isEmpty && current.recorder.endPTS >= current.stopAt { finishRecording() }
+            guard recording != nil else { return }
+            send(.packet(packet))
+            guard var current = recording else { return }
+            if packet.isVideo && packet.pts.isFinite { current.endPTS = max(current.endPTS, packet.pts) }
+            recording = current
+            if current.openEvents.isEmpty && current.endPTS >= current.stopAt { finishRecording() }
         }
+    }
+
+    /// The camera is back while events of the last connection are still open: a new recording for them from this
+    /// keyframe (the ring's first packet). Under the lock.
+    private func continueRecording(at pts: Double) {
+        guard let streams, let first = carried.min() else { return }
+        let part = (clipsOfEvent[first]?.count ?? 1) + 1
+        let target = ClipWriter.Recording(base: folder.path("\(ClipFolder.fileName(camera))-\(first)-\(part)"), streams: streams)
+        recording = Recording(target: target, openEvents: carried, startPTS: pts, endPTS: pts)
+        send(.open(Array(ring.packets(fromKeyframeAtOrBefore: pts))))
+        for id in carried { clipsOfEvent[id, default: []].append(target.path) }
+        carried = []
+    }
+
+    /// Hands `work` for the open recording to the writer. Under the lock.
+    private func send(_ work: ClipWriter.Work) {
+        guard var current = recording else { return }
+        writer.put(ClipWriter.Job(recording: current.target, sequence: current.sent, work: work))
+        current.sent += 1
+        recording = current
     }
 
     // MARK: Classifier thread
@@ -105,7 +160,10 @@ final class CameraClips: @unchecked Sendable {
             var step = step
             switch step.phase {
             case .start: started(&step)
-            case .end: step.clip = ended(step)
+            case .end:
+                let clips = ended(step)
+                step.clip = clips.first
+                step.clips = clips.count > 1 ? clips : nil
             case .update: break
             }
             return step
@@ -130,15 +188,16 @@ final class CameraClips: @unchecked Sendable {
         }
     }
 
-    private func ended(_ event: LifecycleEvent) -> String? {
+    private func ended(_ event: LifecycleEvent) -> [String] {
         lock.withLock {
-            let path = clipOfEvent.removeValue(forKey: event.id)
-            guard var current = recording, current.openEvents.remove(event.id) != nil else { return path }
-            let end = streamTime(event.endTime ?? event.startTime) ?? current.recorder.endPTS
+            let paths = clipsOfEvent.removeValue(forKey: event.id) ?? []
+            carried.remove(event.id)
+            guard var current = recording, current.openEvents.remove(event.id) != nil else { return paths }
+            let end = streamTime(event.endTime ?? event.startTime) ?? current.endPTS
             current.stopAt = max(current.stopAt, end + settings.postSeconds)
             recording = current
-            if current.openEvents.isEmpty && current.recorder.endPTS >= current.stopAt { finishRecording() }
-            return path
+            if current.openEvents.isEmpty && current.endPTS >= current.stopAt { finishRecording() }
+            return paths
         }
     }
 
@@ -149,52 +208,66 @@ final class CameraClips: @unchecked Sendable {
         if var current = recording {
             current.openEvents.insert(id)
             recording = current
-            clipOfEvent[id] = current.recorder.path
+            if clipsOfEvent[id]?.last != current.target.path { clipsOfEvent[id, default: []].append(current.target.path) }
             return
         }
         if !connected, let last = lastFinished, last.startPTS <= max(from, ring.packets.first?.pts ?? from) {
-            clipOfEvent[id] = last.path
+            clipsOfEvent[id] = [last.path]
             return
         }
-        let recorder: ClipRecorder
-        do {
-            recorder = try ClipRecorder(base: base, streams: streams)
-            for packet in ring.packets(fromKeyframeAtOrBefore: from) { try recorder.write(packet) }
-        } catch {
-            report("clip not written: \(Camera.describe(error))")
-            return
-        }
-        recording = Recording(recorder: recorder, openEvents: [id])
-        clipOfEvent[id] = recorder.path
+        let preRoll = Array(ring.packets(fromKeyframeAtOrBefore: from))
+        let target = ClipWriter.Recording(base: base, streams: streams)
+        let videoPTS = preRoll.lazy.filter { $0.isVideo && $0.pts.isFinite }.map(\.pts)
+        recording = Recording(target: target, openEvents: [id], startPTS: preRoll.first?.pts ?? from,
+                              endPTS: videoPTS.max() ?? -.infinity)
+        send(.open(preRoll))
+        clipsOfEvent[id] = [target.path]
         if !connected { finishRecording() }
     }
 
-    /// Finishes the recording (index written, renamed) and keeps the folder under its limit. Under the lock.
+    /// Asks the writer to finish the recording (index written, renamed; it keeps the folder under its limit).
+    /// Under the lock.
     private func finishRecording() {
         guard let current = recording else { return }
+        send(.finish)
         recording = nil
-        do {
-            if let path = try current.recorder.finish() {
-                lastFinished = current.recorder.startPTS.map { (path, $0) }
-                folder.enforceLimit(keeping: path)
-                return
+        lastFinished = (current.target.path, current.startPTS)
+    }
+
+    // MARK: Writer thread
+
+    /// How the writer ended `target`: a clip cut short is kept (its events still name it) and the next start opens a
+    /// new recording; a clip not written is forgotten. Either gives a status line; the camera keeps running.
+    private func written(_ target: ClipWriter.Recording, _ outcome: ClipWriter.Outcome) {
+        let reason: String? = lock.withLock {
+            if case .written = outcome { return nil }
+            if recording?.target === target { recording = nil }  // the writer takes nothing more for it
+            switch outcome {
+            case .written: return nil
+            case .cut(let dropped, let seconds):
+                cutClips += 1
+                let count = dropped.map { "\($0) packets" } ?? "packets"
+                return "clip cut short: \(count) dropped (the disk did not keep up); \(target.path) holds the first "
+                    + String(format: "%.1f s", seconds)
+            case .empty:
+                forget(target.path)
+                return nil
+            case .failed(let reason):
+                forget(target.path)
+                return "clip not written: \(reason)"
             }
-        } catch {
-            report("clip not written: \(Camera.describe(error))")
         }
-        forget(current.recorder.path)
+        if let reason { report(reason) }
     }
 
-    /// A write failed (disk full, file too large): the partial clip is deleted; the camera keeps running.
-    private func fail(_ path: String, _ error: any Error) {
-        recording?.recorder.abandon()
-        recording = nil
-        forget(path)
-        report("clip not written: \(Camera.describe(error))")
+    /// No later `end` line names a clip that was not written. Under the lock.
+    private func forget(_ path: String) {
+        clipsOfEvent = clipsOfEvent.compactMapValues { paths in
+            let kept = paths.filter { $0 != path }
+            return kept.isEmpty ? nil : kept
+        }
+        if lastFinished?.path == path { lastFinished = nil }
     }
-
-    /// No `end` line names a clip that was not written. Under the lock.
-    private func forget(_ path: String) { clipOfEvent = clipOfEvent.filter { $0.value != path } }
 
     /// The current connection's pts for epoch time `epoch`. Under the lock.
     private func streamTime(_ epoch: Double) -> Double? { mark.map { $0.pts + (epoch - $0.epoch) } }

@@ -85,6 +85,9 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
     public var snapshot: String?
     /// With clips on, on `end`: the clip holding the event (shared by overlapping events of the camera).
     public var clip: String?
+    /// With clips on, on `end`, only when the event spans a reconnect: every clip holding part of it, in order (the
+    /// first is `clip`; each later one was recorded after the camera came back while the event was still open).
+    public var clips: [String]?
 
     /// A lifecycle step.
     public init(
@@ -107,7 +110,7 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case phase = "type", id, camera, label, classIndex = "class", score, topScore = "top_score"
-        case startTime = "start_time", endTime = "end_time", reason, snapshot, clip
+        case startTime = "start_time", endTime = "end_time", reason, snapshot, clip, clips
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -124,6 +127,7 @@ public struct LifecycleEvent: Codable, Sendable, Equatable {
         try container.encodeIfPresent(reason, forKey: .reason)
         try container.encodeIfPresent(snapshot, forKey: .snapshot)  // absent without clips: lines stay as they were
         try container.encodeIfPresent(clip, forKey: .clip)
+        try container.encodeIfPresent(clips, forKey: .clips)
     }
 }
 

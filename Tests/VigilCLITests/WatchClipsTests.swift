@@ -142,6 +142,72 @@ private func videoSeconds(_ path: String) throws -> Double {
         try checkPlayable(path, audio: false, codec: "hevc")
     }
 
+    @Test func aSenderThatDiesAndComesBackMidEventGetsTheFirstClipClosedAndTheRestInASecond() throws {
+        let fixture = try WatchFixture()
+        let port = freePort()
+        let url = "http://127.0.0.1:\(port)"
+        let folder = fixture.folder.appendingPathComponent("clips")
+        var sender = try gopSender(port: port, audio: true)
+        let vigil = try ChildProcess(
+            vigilBinary.path, fixture.watchArguments([url], ["--clips", folder.path, "--clip-pre", "2", "--clip-post", "1"]))
+        #expect(vigil.waitForEvent("start", timeoutSeconds: 20))
+        Thread.sleep(forTimeInterval: 3)
+        sender.send(SIGKILL)
+        #expect(vigil.waitForStatus("reconnecting", timeoutSeconds: 10))
+        // The first clip is finished (renamed) at the last packet of the first connection, before the camera is back.
+        let clipsInFolder = { ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".mp4") } }
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while clipsInFolder().isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(clipsInFolder().count == 1)
+        sender = try gopSender(port: port, audio: true)
+        #expect(vigil.waitForStatus("online", count: 2, timeoutSeconds: 20))
+        Thread.sleep(forTimeInterval: 4)
+        #expect(vigil.interrupt(SIGTERM) == 0)
+        let log = try WatchLog(vigil.lines)
+        try log.checkInvariants()
+        #expect(log.states(url, include: ["online", "reconnecting", "online"]))
+        #expect(log.of(type: "start").count == 1)  // the drop was shorter than max_quiet (10 s): one event
+        let end = try #require(log.of(type: "end").first)
+        #expect(end["reason"]?.string == "shutdown")
+        let clips = (0..<3).compactMap { end["clips"]?[$0]?.string }
+        #expect(clips.count == 2 && clips.first == end["clip"]?.string, "\(end)")
+        #expect(clipsInFolder().count == 2)
+        for path in clips { try checkPlayable(path, audio: true, codec: "h264") }
+        #expect(try videoSeconds(try #require(clips.first)) >= 3)  // up to the drop: pre-roll, then 3 s of event
+        #expect(try videoSeconds(try #require(clips.last)) >= 2)  // from the first keyframe after the reconnect
+        _ = sender
+    }
+
+    @Test func anEventThatEndsWhileTheSenderIsAwayAndStartsAgainGetsANewClip() throws {
+        let fixture = try WatchFixture()
+        let port = freePort()
+        let url = "http://127.0.0.1:\(port)"
+        let pipeline = fixture.folder.appendingPathComponent("watch.yaml")
+        try "watch: {events: {min_windows: 1, max_quiet: 2}}\n".write(to: pipeline, atomically: true, encoding: .utf8)
+        let folder = fixture.folder.appendingPathComponent("clips")
+        var sender = try gopSender(port: port)
+        let vigil = try ChildProcess(
+            vigilBinary.path,
+            fixture.watchArguments([url], ["--pipeline", pipeline.path, "--clips", folder.path, "--clip-pre", "1",
+                                           "--clip-post", "1"]))
+        #expect(vigil.waitForEvent("start", timeoutSeconds: 20))
+        Thread.sleep(forTimeInterval: 2)
+        sender.send(SIGKILL)
+        #expect(vigil.waitForEvent("end", timeoutSeconds: 15))  // offline for longer than max_quiet
+        sender = try gopSender(port: port)
+        #expect(vigil.waitForEvent("start", count: 2, timeoutSeconds: 25))
+        Thread.sleep(forTimeInterval: 2)
+        #expect(vigil.interrupt(SIGTERM) == 0)
+        let log = try WatchLog(vigil.lines)
+        try log.checkInvariants()
+        let ends = log.of(type: "end")
+        #expect(ends.map { $0["reason"]?.string } == ["offline", "shutdown"])
+        let paths = ends.compactMap { $0["clip"]?.string }
+        #expect(paths.count == 2 && Set(paths).count == 2 && ends.allSatisfy { $0["clips"] == nil })
+        for path in paths { try checkPlayable(path, audio: false, codec: "h264") }
+        _ = sender
+    }
+
     @Test func mjpegOverHTTPGetsAClip() throws {
         let fixture = try WatchFixture()
         let port = freePort()

@@ -1,0 +1,167 @@
+// A camera's clip writer: a thread of its own fed through a bounded mailbox, so a slow or stalled disk never
+// stalls the camera's decoding.
+import Foundation
+import Media
+import Stream
+
+/// Writes one camera's recordings (`ClipRecorder`, stream copy) on its own thread. `CameraClips` hands it jobs in
+/// order (open a recording with its pre-roll, one packet, finish) through a `Mailbox` of `capacity` jobs: a live
+/// camera never waits (when the mailbox is full its oldest job is dropped and counted), a file waits for room.
+///
+/// Each job carries its recording and its place in that recording (0 for `open`, then 1, 2, …). A gap means jobs
+/// were dropped: the writer finishes the clip at the last packet before the gap (index written, renamed: a clip
+/// that plays, only shorter) and takes nothing more for that recording; when the `open` itself was dropped nothing
+/// is written. A recording whose `finish` never comes (dropped, or the writer closed) is finished when the next
+/// recording's first job arrives or the writer closes. Every outcome is told to `outcome` on the writer thread.
+final class ClipWriter: @unchecked Sendable {
+    /// One recording: where it goes and the streams its packets belong to. Immutable.
+    final class Recording: Sendable {
+        let base: String
+        /// The finished clip's path (`<base>.mp4|ts|mkv`), known before anything is written.
+        let path: String
+        let streams: PacketStreams
+
+        init(base: String, streams: PacketStreams) {
+            self.base = base
+            self.streams = streams
+            path = "\(base).\(ClipRecorder.container(for: streams).fileExtension)"
+        }
+    }
+
+    enum Work {
+        /// Open the recording and write the pre-roll.
+        case open([EncodedPacket])
+        case packet(EncodedPacket)
+        case finish
+    }
+
+    struct Job {
+        let recording: Recording
+        /// The job's place in its recording: 0 for `open`, then one more per job.
+        let sequence: Int
+        let work: Work
+    }
+
+    /// What became of a recording.
+    enum Outcome {
+        /// Finished and renamed to its path.
+        case written
+        /// Jobs were dropped (the disk did not keep up): finished at the last packet before them, `dropped` jobs lost
+        /// (nil when only the end is missing and the count is unknown). `seconds`: the length written.
+        case cut(dropped: Int?, seconds: Double)
+        /// Nothing to write (no packet reached the clip): no file.
+        case empty
+        /// Not written (disk full, file too large, or its opening was dropped): no file.
+        case failed(String)
+    }
+
+    /// Jobs the mailbox holds at most; about 10 s of a 1080p30 camera with sound (30 video + 47 AAC packets a second).
+    static let defaultCapacity = 768
+
+    private let mailbox: Mailbox<Job>
+    private let waitForRoom: Bool
+    private let folder: ClipFolder
+    private let outcome: @Sendable (Recording, Outcome) -> Void
+    private let done = DispatchSemaphore(value: 0)
+    /// Touched only by the writer thread.
+    private var current: (recording: Recording, recorder: ClipRecorder?, next: Int, over: Bool)?
+
+    /// Starts the writer thread. `waitForRoom`: a file camera (nothing is dropped; its reader waits instead).
+    init(capacity: Int = defaultCapacity, waitForRoom: Bool, folder: ClipFolder,
+         outcome: @escaping @Sendable (Recording, Outcome) -> Void) {
+        mailbox = Mailbox(capacity: capacity)
+        self.waitForRoom = waitForRoom
+        self.folder = folder
+        self.outcome = outcome
+        Thread.detachNewThread { [self] in
+            while let job = nextJob() { handle(job) }
+            finishLeftOver(current)
+            current = nil
+            done.signal()
+        }
+    }
+
+    /// Queues `job`; never waits on a live camera.
+    func put(_ job: Job) { mailbox.put(job, waitForRoom: waitForRoom) }
+
+    /// Jobs dropped because the mailbox was full.
+    var droppedJobs: Int { mailbox.droppedCount }
+
+    /// Lets the writer finish what is queued (the last recording is finished), waiting up to `timeoutSeconds`.
+    /// False when the writer is still busy then (a stalled disk; its clip stays `.part`).
+    @discardableResult
+    func close(timeoutSeconds: Double) -> Bool {
+        mailbox.close()
+        guard done.wait(timeout: .now() + timeoutSeconds) == .success else { return false }
+        done.signal()  // a second close returns at once
+        return true
+    }
+
+    private func nextJob() -> Job? {
+        while true {
+            if let job = mailbox.take(timeoutSeconds: 1) { return job }
+            if mailbox.isFinished { return nil }
+        }
+    }
+
+    // MARK: Writer thread
+
+    private func handle(_ job: Job) {
+        if current?.recording !== job.recording {
+            finishLeftOver(current)
+            current = (job.recording, nil, 0, false)
+        }
+        guard var state = current, !state.over else { return }
+        defer { current = state }
+        if job.sequence != state.next {
+            state.over = true
+            if let recorder = state.recorder {
+                finish(recorder, state.recording, dropped: job.sequence - state.next)
+            } else {
+                outcome(state.recording, .failed("\(job.sequence - state.next) packets dropped before the clip opened (the disk did not keep up)"))
+            }
+            return
+        }
+        state.next += 1
+        do {
+            switch job.work {
+            case .open(let packets):
+                let recorder = try ClipRecorder(base: job.recording.base, streams: job.recording.streams)
+                state.recorder = recorder
+                for packet in packets { try recorder.write(packet) }
+            case .packet(let packet):
+                try state.recorder?.write(packet)
+            case .finish:
+                state.over = true
+                if let recorder = state.recorder { finish(recorder, state.recording) }
+            }
+        } catch {
+            state.over = true
+            state.recorder?.abandon()
+            outcome(state.recording, .failed(Camera.describe(error)))
+        }
+    }
+
+    /// A recording left without its `finish` job: `CameraClips` always sends one before the next recording's
+    /// `open` and before closing, so it was dropped (with how many packets before it is unknown). Finished as it is.
+    private func finishLeftOver(_ state: (recording: Recording, recorder: ClipRecorder?, next: Int, over: Bool)?) {
+        guard let state, !state.over, let recorder = state.recorder else { return }
+        finish(recorder, state.recording, dropped: .some(nil))
+    }
+
+    /// Finishes `recorder` and tells the outcome; `dropped`: jobs were dropped before the end (how many, if known).
+    private func finish(_ recorder: ClipRecorder, _ recording: Recording, dropped: Int?? = nil) {
+        do {
+            guard let path = try recorder.finish() else { return outcome(recording, .empty) }
+            folder.enforceLimit(keeping: path)
+            if let dropped {
+                let seconds = recorder.startPTS.map { recorder.endPTS - $0 } ?? 0
+                outcome(recording, .cut(dropped: dropped, seconds: seconds))
+            } else {
+                outcome(recording, .written)
+            }
+        } catch {
+            outcome(recording, .failed(Camera.describe(error)))
+        }
+    }
+}
