@@ -66,6 +66,7 @@ let package = Package(
         .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
         .executableTarget(name: "bench-efficientnet", dependencies: ["Features", "Tensor"], path: "Benchmarks/efficientnet"),
         .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
+        .executableTarget(name: "bench-cluster", dependencies: ["Cluster", "Stream", "Models"], path: "Benchmarks/cluster/stream"),
 
         // MARK: Tests (one per library module, plus the built binary)
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -56,6 +56,9 @@ public final class NATSConnection: @unchecked Sendable {
             status = natsConnection_Connect(&connection, natsOptions)
             if status == NATS_OK { Self.log("connected to NATS at \(options.redactedServers)") }
         }
+        if status == NATS_ERR, let file = options.credentialsFile {  // read only now, when the server asks
+            throw .usage("\(file): cannot log in to NATS with this credentials file: \(NATSCall.lastErrorText())")
+        }
         guard status == NATS_OK, let connection else {
             throw .unavailable("cannot connect to NATS at \(options.redactedServers): \(Self.text(status))")
         }

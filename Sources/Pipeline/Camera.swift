@@ -139,7 +139,7 @@ final class Camera: @unchecked Sendable {
         }
         var stream = try newStream { Date().timeIntervalSince1970 }
         var online = false
-        var newestPts: Double?
+        var newest: (pts: Double, wall: Double)?
         var decoded = (frames: 0, seconds: Self.threadCPUSeconds())
         while let item = try reader.next() {
             switch item {
@@ -147,16 +147,16 @@ final class Camera: @unchecked Sendable {
                 hand(try stream.append(chunk), keyframesOnly: reader.decodesKeyframesOnly)
             case .video(let frame):
                 guard frame.pts.isFinite else { continue }
-                if let newest = newestPts, frame.pts < newest - MediaReader.backwardJumpSeconds {
-                    // Concatenated segments restarting at 0: end the old timeline's windows, go on with a new one
-                    // that continues where the old one's clock stopped.
+                let arrived = NoFramesWatchdog.monotonicSeconds()
+                if let jump = TimelineJump(from: newest, to: frame.pts, wall: arrived, frameInterval: 1 / settings.framesPerSecond) {
+                    // End the old timeline's windows, go on with a new one that continues where the old one's clock
+                    // stopped (segments restarting at 0; a misread 33-bit wrap 26.5 hours ahead).
                     hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly)
                     let resume = (stream.newestEpoch ?? Date().timeIntervalSince1970) + 1 / settings.framesPerSecond
-                    FileHandle.standardError.write(Data(
-                        "vigil: \(spec.name): timestamps jumped back from \(String(format: "%.2f", newest)) s to \(String(format: "%.2f", frame.pts)) s; continuing on a new timeline\n".utf8))
+                    FileHandle.standardError.write(Data((jump.message(camera: spec.name) + "\n").utf8))
                     stream = try newStream { resume }
                 }
-                newestPts = frame.pts
+                newest = (frame.pts, arrived)
                 if let observer = stages.observer {
                     let seconds = Self.threadCPUSeconds()
                     observer.decoded(

@@ -53,7 +53,9 @@ import Testing
         }
         let badURL = try MediaCLI.vigil(["cameras", "ls", "--cluster", "nats://vigil:wrong-0ne@127.0.0.1:\(nats.port)"])
         #expect(badURL.status == 69 && badURL.stderrLines.count == 1 && !badURL.stderr.contains("wrong-0ne"))
-        try Self.workerKeepsItsSecret(secret, cluster + ["--nats-user", "vigil"], environment: ["VIGIL_NATS_PASSWORD": secret])
+        try Self.workerKeepsItsSecret(
+            secret, cluster + ["--nats-user", "vigil"], login: ["--nats-password", secret],
+            environment: ["VIGIL_NATS_PASSWORD": secret])
     }
 
     @Test func aTokenLetsInOnlyTheRightOneAndNeverShowsUp() throws {
@@ -70,16 +72,55 @@ import Testing
         }
         let badURL = try MediaCLI.vigil(["cameras", "ls", "--cluster", "nats://wr0ng-t0ken@127.0.0.1:\(nats.port)"])
         #expect(badURL.status == 69 && badURL.stderrLines.count == 1 && !badURL.stderr.contains("wr0ng-t0ken"))
-        try Self.workerKeepsItsSecret(secret, cluster, environment: ["VIGIL_NATS_TOKEN": secret])
+        try Self.workerKeepsItsSecret(
+            secret, cluster, login: ["--nats-token", secret], environment: ["VIGIL_NATS_TOKEN": secret])
     }
 
-    /// A worker logged in with `secret` from `environment` runs a camera, lists it and stops: the secret is in
-    /// none of its stdout, its log, `cameras ls` or `events`.
-    static func workerKeepsItsSecret(_ secret: String, _ cluster: [String], environment: [String: String]) throws {
+    @Test func aCredentialsFileLogsInAndItsSeedNeverShowsUp() throws {
+        // An operator, an account with JetStream and a user, made offline (nsc is not in Debian).
+        let folder = MediaCLI.scratch.appendingPathComponent("creds-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = freePort()
+        let script = repositoryRoot.appendingPathComponent("tools/make_nats_creds.py").path
+        #expect(try MediaCLI.run("/usr/bin/python3", [script, folder.path, "\(port)"]).status == 0)
+        func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        let server = try ChildProcess("/usr/sbin/nats-server", ["-c", file("server.conf")])
+        let cluster = ["--cluster", "nats://127.0.0.1:\(port)", "--cluster-name", "creds"]
+        let login = ["--nats-creds", file("user.creds")]
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while Date() < deadline, try MediaCLI.vigil(["cameras", "ls"] + cluster + login, limit: 10).status != 0 {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let lines = try String(contentsOfFile: file("user.creds"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let jwt = try #require(lines.firstIndex(of: "-----BEGIN NATS USER JWT-----").map { lines[$0 + 1] })
+        let seed = try #require(lines.firstIndex(of: "-----BEGIN USER NKEY SEED-----").map { lines[$0 + 1] })
+        #expect(seed.hasPrefix("SU") && jwt.hasPrefix("eyJ"))
+
+        let stranger = try MediaCLI.vigil(["cameras", "ls", "--nats-creds", file("stranger.creds")] + cluster)
+        #expect(stranger.status == 69 && stranger.stderrLines.count == 1)  // a user of an account the server does not know
+        #expect(stranger.stderr.contains("Authentication Violation"))
+        let anonymous = try MediaCLI.vigil(["cameras", "ls"] + cluster)
+        #expect(anonymous.status == 69 && anonymous.stderrLines.count == 1)
+        let missing = try MediaCLI.vigil(["cameras", "ls", "--nats-creds", file("missing.creds")] + cluster)
+        #expect(missing.status == 66 && missing.stderr.contains("missing.creds"))
+        try "not a credentials file\n".write(toFile: file("garbage.creds"), atomically: true, encoding: .utf8)
+        let garbage = try MediaCLI.vigil(["cameras", "ls", "--nats-creds", file("garbage.creds")] + cluster)
+        #expect(garbage.status == 64)
+        #expect(garbage.stderrLines == ["vigil: \(file("garbage.creds")): cannot log in to NATS with this credentials file: no nkey user seed found in '\(file("garbage.creds"))'"])
+        try Self.workerKeepsItsSecret(seed, cluster + login, login: login, environment: [:])
+        let listed = try MediaCLI.vigil(["cameras", "ls"] + cluster + login)
+        #expect(!listed.stdout.contains(jwt) && !listed.stderr.contains(jwt))
+        server.send(SIGKILL)
+    }
+
+    /// A worker logged in with `environment` (the other commands with `login`) runs a camera and stops: `secret`
+    /// is in none of its stdout, its log, `cameras ls` or `events`.
+    static func workerKeepsItsSecret(
+        _ secret: String, _ cluster: [String], login: [String], environment: [String: String]
+    ) throws {
         let fixture = try WatchFixture()
         let port = freePort(udp: true)
         let sender = try udpSender(port: port)
-        let login = environment["VIGIL_NATS_TOKEN"] != nil ? ["--nats-token", secret] : ["--nats-password", secret]
         #expect(try MediaCLI.vigil(["cameras", "add", "cam", "udp://127.0.0.1:\(port)"] + cluster + login).status == 0)
         let log = fixture.folder.appendingPathComponent("worker.log")
         let worker = try ChildProcess(
