@@ -11,7 +11,8 @@ final class FormatContext {
     private let readTimeout: Double?
     /// Whether the input is a network URL (read failures are then `.unavailable`, not `.malformed`).
     private let network: Bool
-    /// Whether reads follow a local file as it grows (`MediaOptions.tailSeconds`): a read that waited in vain is its end.
+    /// Whether reads follow a local file as it grows (`MediaOptions.tailSeconds`; not a playlist, whose segments its
+    /// demuxer opens itself): a read that waited in vain is its end.
     private let following: Bool
     /// Turns away nested opens (playlist segments) of local paths that are not regular files.
     private let nestedInputs: NestedInputGuard
@@ -45,7 +46,7 @@ final class FormatContext {
         let playlist = String(cString: opened.pointee.iformat.pointee.name) == "hls"
         self.readTimeout = network || playlist ? options.readTimeout : nil
         self.network = network
-        following = !network && options.tailSeconds != nil && opened.pointee.pb != nil
+        following = !network && !playlist && options.tailSeconds != nil && opened.pointee.pb != nil
         let (probed, probeLogged) = FFmpegLog.lastError { avformat_find_stream_info(opened, nil) }
         abortHandle.arm(nil)
         nestedInputs.openLimit = nil  // a long playlist opens a segment every few seconds for as long as it plays
