@@ -81,27 +81,13 @@ public func depthwiseConvolution(
         activation == .relu6 ? 1 : 0, output)
 }
 
-/// x = min(max(x, 0), 6) over `count` floats.
-@inline(__always)
-private func clampReLU6(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count {
-        let v = x[i]
-        x[i] = v < 0 ? 0 : (v > 6 ? 6 : v)
-    }
-}
-
-/// x[o, m] += bias[o], then the activation.
-public func addBias(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, channels: Int, pixels: Int, activation: ConvActivation) {
-    for o in 0..<channels {
-        let row = x + o * pixels
-        let b = bias[o]
-        switch activation {
-        case .none: for i in 0..<pixels { row[i] += b }
-        case .relu6:
-            for i in 0..<pixels { row[i] += b }
-            clampReLU6(row, count: pixels)
-        }
-    }
+/// x[o, m] += bias[o], then the activation: one vector pass in C (`vigil_bias_activation`, the best variant this CPU
+/// runs, or `instructions`).
+public func addBias(
+    _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, channels: Int, pixels: Int, activation: ConvActivation,
+    instructions: PanelGemm.Kernel = .best
+) {
+    vigil_bias_activation(instructions.isa, x, bias, channels, pixels, activation == .relu6 ? 1 : 0)
 }
 
 /// out[n, c] = mean over the H·W pixels of input[c, n, :, :].

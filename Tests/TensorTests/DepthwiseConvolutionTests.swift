@@ -66,3 +66,23 @@ func depthwiseConvolutionMatchesNaiveReference(instructions: PanelGemm.Kernel) {
         }
     }
 }
+
+/// The bias + ReLU6 pass after a convolution's sgemm, by every kernel this CPU runs, against the formula on rows of
+/// 1…40 floats (vector tails of every length), values in [−8, 8) so both clamps are reached.
+@Test(arguments: PanelGemm.Kernel.allCases.filter(\.isSupported))
+func addBiasMatchesItsFormula(instructions: PanelGemm.Kernel) {
+    var numbers = Numbers(state: 6)
+    let channels = 3
+    for pixels in 1...40 {
+        let x = numbers.array(channels * pixels).map { 8 * $0 }, bias = numbers.array(channels).map { 2 * $0 }
+        for activation in [ConvActivation.none, .relu6] {
+            var y = x + [42]
+            addBias(&y, bias: bias, channels: channels, pixels: pixels, activation: activation, instructions: instructions)
+            for i in 0..<(channels * pixels) {
+                let v = x[i] + bias[i / pixels]
+                #expect(y[i] == (activation == .relu6 ? min(max(v, 0), 6) : v), "\(instructions) pixels \(pixels) at \(i)")
+            }
+            #expect(y[channels * pixels] == 42, "\(instructions) pixels \(pixels): wrote past the rows")
+        }
+    }
+}

@@ -34,3 +34,7 @@ void vigil_panel_gemm(
 void vigil_depthwise(
     vigil_isa isa, size_t channels, size_t images, size_t height, size_t width, size_t kernel, size_t stride,
     const float *input, const float *weights, const float *bias, int relu6, float *output);
+
+/// x[o, m] += bias[o] for o < channels, m < pixels (rows of `pixels` floats), then min(max(·, 0), 6) when relu6 ≠ 0
+/// (BiasActivation.c): the pass after a convolution's sgemm.
+void vigil_bias_activation(vigil_isa isa, float *x, const float *bias, size_t channels, size_t pixels, int relu6);
