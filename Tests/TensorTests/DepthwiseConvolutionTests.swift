@@ -1,23 +1,13 @@
 import Tensor
 import Testing
 
-/// A deterministic pseudo-random float in [−1, 1) (a linear congruential sequence; no Foundation).
-private struct Numbers {
-    var state: UInt64
-    mutating func next() -> Float {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
-    }
-    mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
-}
-
 /// The depthwise convolution by every kernel this CPU runs against a double-precision naive reference with SAME
 /// padding written out here, on every H, W in 1…17 (planes narrower than one vector, tiles cut by both edges, row
 /// counts not a multiple of the 4-row tile), K 3 and 5, stride 1 and 2, 2 channels × 2 images, with and without
 /// ReLU6 (inputs in [−4, 4) so the clamp at 6 is reached); the float past the output must stay untouched.
 @Test(arguments: PanelGemm.Kernel.allCases.filter(\.isSupported))
 func depthwiseConvolutionMatchesNaiveReference(instructions: PanelGemm.Kernel) {
-    var numbers = Numbers(state: 16)
+    var numbers = TestNumbers(state: 16)
     let (channels, images) = (2, 2)
     for kernel in [3, 5] {
         for stride in [1, 2] {
@@ -71,7 +61,7 @@ func depthwiseConvolutionMatchesNaiveReference(instructions: PanelGemm.Kernel) {
 /// 1…40 floats (vector tails of every length), values in [−8, 8) so both clamps are reached.
 @Test(arguments: PanelGemm.Kernel.allCases.filter(\.isSupported))
 func addBiasMatchesItsFormula(instructions: PanelGemm.Kernel) {
-    var numbers = Numbers(state: 6)
+    var numbers = TestNumbers(state: 6)
     let channels = 3
     for pixels in 1...40 {
         let x = numbers.array(channels * pixels).map { 8 * $0 }, bias = numbers.array(channels).map { 2 * $0 }
