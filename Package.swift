@@ -25,9 +25,11 @@ let package = Package(
         .systemLibrary(name: "CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Hand-written kernels in C (AVX-512 / AVX2 variants chosen at run time); only Tensor imports it.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // MARK: Stages (data flows down this list, never back up)
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Features", dependencies: ["Media", "Models", "Formats", "Tensor"]),
         .target(name: "Models", dependencies: ["Tensor"]),
@@ -64,6 +66,7 @@ let package = Package(
         .executableTarget(name: "bench-models", dependencies: ["Models", "Tensor"], path: "Benchmarks/models"),
         .executableTarget(name: "bench-efficientnet", dependencies: ["Features", "Tensor"], path: "Benchmarks/efficientnet"),
         .executableTarget(name: "bench-training", dependencies: ["Training", "Models", "Tensor"], path: "Benchmarks/training"),
+        .executableTarget(name: "bench-cluster", dependencies: ["Cluster", "Stream", "Models"], path: "Benchmarks/cluster/stream"),
 
         // MARK: Tests (one per library module, plus the built binary)
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

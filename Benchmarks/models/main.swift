@@ -1,5 +1,5 @@
 // bench-models: full-size AttentionLSTM / AttentionCluster inference with random weights, one video, timed.
-// Usage: bench-models attention_lstm|attention_cluster [--frames 300] [--threads 2] [--repeats 5]
+// Usage: bench-models attention_lstm|attention_cluster [--frames 300] [--threads 2] [--repeats 5] [--concurrent-branches 0|1]
 // Prints one JSON line: median milliseconds per video, peak RSS and weight bytes. tools/bench_models.py runs it
 // beside PaddlePaddle and reports the ratio (docs/benchmarks.md).
 import Foundation
@@ -73,6 +73,10 @@ let frames = option("--frames", default: modelType == AttentionLSTM.modelType ? 
 let threads = option("--threads", default: 2)
 let repeats = option("--repeats", default: 5)
 OpenBLASKernel.setThreads(threads)
+// `--threads 1 --concurrent-branches 1` is vigil's default ComputePolicy (one OpenBLAS thread, AttentionLSTM's
+// modalities on their own threads); the documented figures used `--threads 2` with sequential branches (0).
+let concurrentBranches = option("--concurrent-branches", default: 0) == 1
+BranchParallelism.configure(concurrent: concurrentBranches)
 
 let weights = randomWeights(modelType, seed: 42)
 let weightBytes = weights.values.reduce(0) { $0 + $1.count * 4 }
@@ -97,7 +101,7 @@ for _ in 0..<repeats {
 times.sort()
 print(
     """
-    {"model":"\(modelType)","frames":\(frames),"threads":\(threads),"kernel":"\(OpenBLASKernel.coreName)",\
+    {"model":"\(modelType)","frames":\(frames),"threads":\(threads),"branches":"\(concurrentBranches ? "concurrent" : "sequential")","kernel":"\(OpenBLASKernel.coreName)",\
     "median_ms":\(times[times.count / 2]),"min_ms":\(times[0]),"parameters":\(parameterCount),\
     "weight_bytes":\(weightBytes),"peak_rss_bytes":\(peakRSS())}
     """)

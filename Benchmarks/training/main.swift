@@ -1,5 +1,5 @@
 // bench-training: one full-size training step (forward, loss, backward, optimiser update), timed.
-// Usage: bench-training attention_cluster|attention_lstm [--batch N] [--frames T] [--threads 2] [--repeats 3]
+// Usage: bench-training attention_cluster|attention_lstm [--batch N] [--frames T] [--threads 2] [--repeats 3] [--concurrent-branches 0|1]
 // Defaults: AttentionCluster batch 64 × 100 frames with Adam; AttentionLSTM batch 8 × 300 frames with centered
 // RMSProp and L2 4e-4. Prints one JSON line; tools/bench_training.py runs it beside PaddlePaddle (docs/benchmarks.md).
 import Foundation
@@ -21,6 +21,10 @@ let frames = option("--frames", default: lstm ? 300 : 100)
 let threads = option("--threads", default: 2)
 let repeats = option("--repeats", default: 3)
 OpenBLASKernel.setThreads(threads)
+// `--threads 1 --concurrent-branches 1` is vigil's default ComputePolicy (one OpenBLAS thread, AttentionLSTM's
+// modalities on their own threads); the documented figures used `--threads 2` with sequential branches (0).
+let concurrentBranches = option("--concurrent-branches", default: 0) == 1
+BranchParallelism.configure(concurrent: concurrentBranches)
 
 var rng = SplitMix64(seed: 42)
 let blueprint = ModelBlueprint(type: modelType, classes: 3862)
@@ -50,6 +54,6 @@ for _ in 0..<repeats {
 times.sort()
 print(
     """
-    {"model":"\(modelType)","batch":\(batchSize),"frames":\(frames),"threads":\(threads),\
+    {"model":"\(modelType)","batch":\(batchSize),"frames":\(frames),"threads":\(threads),"branches":"\(concurrentBranches ? "concurrent" : "sequential")",\
     "kernel":"\(OpenBLASKernel.coreName)","median_ms":\(times[times.count / 2]),"min_ms":\(times[0])}
     """)

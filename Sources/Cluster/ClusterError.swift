@@ -51,7 +51,7 @@ enum NATSCall {
     /// The ClusterError for `status` (not NATS_OK).
     static func error(_ status: natsStatus, _ what: String, jsError: jsErrCode = jsErrCode(0)) -> ClusterError {
         // The thread's last error text is the most specific (e.g. the server's JetStream description).
-        let last = nats_GetLastError(nil).map { String(cString: $0) } ?? ""
+        let last = lastErrorText()
         let text = last.isEmpty ? String(cString: natsStatus_GetText(status)) : last
         let detail = jsError.rawValue != 0 ? "\(text) (JetStream error \(jsError.rawValue))" : text
         let message = "\(what): \(detail)"
@@ -63,6 +63,13 @@ enum NATSCall {
         case NATS_NOT_FOUND: return .notFound(message)
         default: return .failed(message)
         }
+    }
+
+    /// The client's last error on this thread, without its source location (`(conn.c:4212): `).
+    static func lastErrorText() -> String {
+        let last = nats_GetLastError(nil).map { String(cString: $0) } ?? ""
+        guard last.hasPrefix("("), let end = last.range(of: "): ") else { return last }
+        return String(last[end.upperBound...])
     }
 
     /// True for the status of a key, stream or consumer that is not there.

@@ -11,6 +11,8 @@ public struct ClusterOptions: Sendable {
     public var credentialsFile: String?
     public var user: String?
     public var password: String?
+    /// A NATS authentication token (`nats-server --auth`).
+    public var token: String?
     /// A PEM file of CA certificates to trust; turns TLS on.
     public var caFile: String?
     /// Keep trying to connect at start instead of failing with exit 69.

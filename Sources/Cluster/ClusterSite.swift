@@ -14,10 +14,29 @@ public final class ClusterSite: @unchecked Sendable {
     /// How long events are kept.
     public static let eventRetentionSeconds: Double = 7 * 24 * 3600
 
-    /// Connects and opens the cluster named in `options`.
+    /// Connects and opens the cluster named in `options`. With `retryConnect` (`--cluster-retry`) it also waits
+    /// while JetStream is unavailable (a NATS cluster that just restarted has no leaders for a while).
     public init(_ options: ClusterOptions) throws(ClusterError) {
         names = try ClusterNames(cluster: options.name)
         connection = try NATSConnection(options)
+        var reported: ClusterError?
+        while true {
+            do {
+                (registry, status) = try Self.open(names, options: options, on: connection)
+                break
+            } catch {
+                guard options.retryConnect, case .unavailable = error else { throw error }
+                if reported == nil { NATSConnection.log("\(error.localizedDescription); retrying (--cluster-retry)") }
+                reported = error
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+    }
+
+    /// Creates (unless they exist) the events and lease streams and the buckets, and opens the buckets.
+    private static func open(_ names: ClusterNames, options: ClusterOptions, on connection: NATSConnection)
+        throws(ClusterError) -> (CameraRegistry, KeyValueBucket)
+    {
         try connection.ensureStream(
             .init(
                 name: names.eventsStream, subjects: [names.eventsSubjects], maxAgeSeconds: Self.eventRetentionSeconds,
@@ -26,8 +45,8 @@ public final class ClusterSite: @unchecked Sendable {
             .init(
                 name: names.leaseStream, subjects: [names.leaseSubjects], workQueue: true, maxMessagesPerSubject: 1,
                 discardNewPerSubject: true, duplicateWindowSeconds: 0, replicas: options.replicas))
-        registry = try CameraRegistry(names: names, on: connection)
-        status = try KeyValueBucket.open(names.statusBucket, on: connection, create: true).bucket
+        let registry = try CameraRegistry(names: names, on: connection)
+        return (registry, try KeyValueBucket.open(names.statusBucket, on: connection, create: true).bucket)
     }
 
     // MARK: Cameras

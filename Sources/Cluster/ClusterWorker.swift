@@ -56,7 +56,6 @@ public final class ClusterWorker: @unchecked Sendable {
     /// be loaded or stdout is closed.
     public func run() throws {
         let stages = try request.sharedStages()
-        WatchedCamera.useCallerThreadForBLAS()
         let board = self.board
         natsSink = JetStreamEventSink(connection: site.connection, names: site.names, onDelivered: { board.record($0) })
         sink = EventFanOut([stdout, natsSink])
@@ -260,12 +259,15 @@ public final class ClusterWorker: @unchecked Sendable {
         try? workers.delete(settings.workerID)  // the others count one worker less at their next poll
         for lease in owned { lease.camera.stop() }
         for lease in owned { _ = lease.camera.waitUntilEnded(seconds: 2) }
-        _ = natsSink.waitUntilDelivered(within: 2)
+        // As long as plain watch gives its network sinks: lines still queued from an outage get 5 s to go out.
+        _ = natsSink.waitUntilDelivered(within: 5)
         board.flush()
         for lease in owned { try? lease.token.nak() }
         site.connection.flush(within: 1)  // the naks must leave before the process does
         lock.withLock { leases.removeAll() }
         sink.close(within: 1)
+        let dropped = natsSink.counters.dropped
+        if dropped > 0 { log("\(dropped) event line(s) never reached the stream (NATS away too long, or still away at stop)") }
     }
 
     private func deliver(_ events: [Event]) {

@@ -53,22 +53,28 @@ public final class EventStreamReader: @unchecked Sendable {
     }
 
     /// Hands every line to `body` in stream order; returns when the stored lines are read (unless following), or
-    /// when `body` returns false.
-    public func read(_ body: (Data) throws -> Bool) throws {
+    /// when `body` returns false. Without `follow` the end is the line the consumer counted last when it was made,
+    /// not an empty fetch: a loaded machine or a NATS cluster still electing leaders can keep a fetch empty for
+    /// seconds, and stopping there would print a silently shortened history. A stream that delivers nothing for
+    /// `stallSeconds` while lines are still due fails (`.unavailable`, exit 69).
+    public func read(stallSeconds: Double = 20, _ body: (Data) throws -> Bool) throws {
+        if !query.follow, try subscription.pendingCount() == 0 { return }
+        var lastDelivery = Date()
         while true {
             let messages = try subscription.fetch(batch: 256, timeoutSeconds: query.follow ? 1 : 2)
             if messages.isEmpty {
-                if query.follow { continue }
-                return
-            }
-            for message in messages {
-                if query.types.count > 1, let type = message.subject.split(separator: ".").last,
-                    !query.types.contains(String(type))
-                {
-                    if query.durable != nil { try message.ack() }
-                    continue
+                if !query.follow, Date().timeIntervalSince(lastDelivery) > stallSeconds {
+                    throw ClusterError.unavailable(
+                        "stream \(site.names.eventsStream) delivered nothing for \(Int(stallSeconds)) s before its last stored line")
                 }
-                guard try body(message.data) else { return }
+                continue
+            }
+            lastDelivery = Date()
+            for message in messages {
+                let type = message.subject.split(separator: ".").last.map(String.init) ?? ""
+                if query.types.count <= 1 || query.types.contains(type) {
+                    guard try body(message.data) else { return }
+                }
                 if query.durable != nil { try message.ack() }
                 if !query.follow, message.metadata?.pending == 0 { return }
             }

@@ -37,6 +37,9 @@ public final class NATSConnection: @unchecked Sendable {
         if let user = options.user {
             try NATSCall.check(natsOptions_SetUserInfo(natsOptions, user, options.password ?? ""), "NATS user")
         }
+        if let token = options.token {
+            try NATSCall.check(natsOptions_SetToken(natsOptions, token), "NATS token")
+        }
         if let file = options.credentialsFile {
             try NATSCall.check(natsOptions_SetUserCredentialsFromFiles(natsOptions, file, nil), "\(file): NATS credentials")
         }
@@ -44,13 +47,20 @@ public final class NATSConnection: @unchecked Sendable {
             try NATSCall.check(natsOptions_SetSecure(natsOptions, true), "NATS TLS")
             try NATSCall.check(natsOptions_LoadCATrustedCertificates(natsOptions, file), "\(file): CA certificates")
         }
-        if options.retryConnect {
-            try NATSCall.check(natsOptions_SetRetryOnFailedConnect(natsOptions, true, nil, nil), "NATS options")
-        }
         var connection: OpaquePointer?
-        let status = natsConnection_Connect(&connection, natsOptions)
+        var status = natsConnection_Connect(&connection, natsOptions)
+        if status != NATS_OK, options.retryConnect {
+            // --cluster-retry: say once why, then let the client try every server every half second until one answers.
+            Self.log("cannot connect to NATS at \(options.redactedServers): \(Self.text(status)); retrying (--cluster-retry)")
+            try NATSCall.check(natsOptions_SetRetryOnFailedConnect(natsOptions, true, nil, nil), "NATS options")
+            status = natsConnection_Connect(&connection, natsOptions)
+            if status == NATS_OK { Self.log("connected to NATS at \(options.redactedServers)") }
+        }
+        if status == NATS_ERR, let file = options.credentialsFile {  // read only now, when the server asks
+            throw .usage("\(file): cannot log in to NATS with this credentials file: \(NATSCall.lastErrorText())")
+        }
         guard status == NATS_OK, let connection else {
-            throw .unavailable("cannot connect to NATS at \(options.redactedServers): \(String(cString: natsStatus_GetText(status)))")
+            throw .unavailable("cannot connect to NATS at \(options.redactedServers): \(Self.text(status))")
         }
         waitMilliseconds = Int64(options.requestTimeout * 1000)
         var jsOptions = jsOptions()
@@ -65,6 +75,12 @@ public final class NATSConnection: @unchecked Sendable {
         self.connection = connection
         self.jetStream = context
     }
+
+    /// The client's text for `status`.
+    static func text(_ status: natsStatus) -> String { String(cString: natsStatus_GetText(status)) }
+
+    /// A line on stderr (the only things this module says by itself: why it is waiting).
+    static func log(_ message: String) { FileHandle.standardError.write(Data("vigil: \(message)\n".utf8)) }
 
     deinit {
         jsCtx_Destroy(jetStream)

@@ -8,6 +8,10 @@ final class PullSubscription: @unchecked Sendable {
     let connection: NATSConnection
     /// Whether the consumer outlives this subscription (a durable keeps its place; an ephemeral one is removed).
     private let durable: Bool
+    /// The stream and the durable name (libnats 3.4.1 cannot look up the consumer of a subscription that bound
+    /// to an existing durable: "Invalid Subscription"; by name it can).
+    private let stream: String
+    private let durableName: String?
 
     /// How a consumer starts.
     enum Start: Equatable {
@@ -30,6 +34,7 @@ final class PullSubscription: @unchecked Sendable {
     init(_ spec: Spec, on connection: NATSConnection) throws(ClusterError) {
         self.connection = connection
         durable = spec.durable != nil
+        (stream, durableName) = (spec.stream, spec.durable)
         var options = jsSubOptions()
         jsSubOptions_Init(&options)
         var subscription: OpaquePointer?
@@ -63,6 +68,19 @@ final class PullSubscription: @unchecked Sendable {
         // A durable stays on the server (that is its point); an ephemeral consumer is deleted with the subscription.
         if !durable { natsSubscription_Unsubscribe(subscription) }
         natsSubscription_Destroy(subscription)
+    }
+
+    /// The messages the consumer has not delivered yet (for a new consumer: every stored message it matches).
+    func pendingCount() throws(ClusterError) -> UInt64 {
+        var info: UnsafeMutablePointer<jsConsumerInfo>?
+        var jsError = jsErrCode(0)
+        let status =
+            if let durableName { js_GetConsumerInfo(&info, connection.jetStream, stream, durableName, nil, &jsError) } else {
+                natsSubscription_GetConsumerInfo(&info, subscription, nil, &jsError)
+            }
+        try NATSCall.check(status, "cannot read the state of a consumer of \(stream)", jsError: jsError)
+        defer { jsConsumerInfo_Destroy(info) }
+        return info?.pointee.NumPending ?? 0
     }
 
     /// Up to `batch` messages, waiting at most `timeoutSeconds`; empty when none came in time.

@@ -1,4 +1,5 @@
-// A plug-in child process: started through /bin/sh in its own process group, stdin and stdout on one Unix socket.
+// A plug-in child process: started through /bin/sh in its own process group and marked in its environment, stdin
+// and stdout on one Unix socket.
 import Formats
 import Foundation
 
@@ -7,18 +8,25 @@ import Foundation
 #endif
 
 /// A child process whose stdin and stdout are one end of a Unix socket pair; the other end is `socket`.
-/// Its stderr is ours. Killing it kills its whole process group (the shell and what it started); so does a signal
-/// that ends vigil (`Termination`). A plug-in that leaves the group (`setsid`, `setpgid`) is not reached.
+/// Its stderr is ours. Ending it, normally or not, kills its whole process group (the shell and what it started) and
+/// every process `PluginProcesses` finds with its token, so also what left the group (`setsid`, `setpgid`, a
+/// daemonising double fork); so does a signal that ends vigil (`Termination`).
 final class ChildProcess {
     let command: String
     let pid: pid_t
     /// Our end of the socket pair: write requests, read answers.
     let socket: Int32
     private var exitStatus: Int32? {
-        didSet { if exitStatus != nil, let cleanup { Termination.removeCleanup(cleanup) } }
+        didSet { if exitStatus != nil { reaped.set() } }
     }
+    /// Set once the child is reaped: its pid may then name another process (read by the signal clean-up).
+    private let reaped = ReapedFlag()
     /// The `Termination` clean-up that kills the group if vigil is stopped by a signal.
     private var cleanup: Int?
+    /// `PluginProcesses.variable`'s value in the plug-in's environment, inherited by all it starts.
+    private let token = PluginProcesses.newToken()
+    /// Whether `kill()` ran (everything the plug-in started is gone).
+    private var isEnded = false
 
     /// Starts `/bin/sh -c command`.
     init(command: String) throws {
@@ -45,7 +53,16 @@ final class ChildProcess {
         let arguments = ["/bin/sh", "-c", command]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let status = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        var environment = ["\(PluginProcesses.variable)=\(token)"]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if !text.hasPrefix(PluginProcesses.variable + "=") { environment.append(text) }  // vigil run by a plug-in
+            entry += 1
+        }
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
+        let status = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
         close(fds[1])
         guard status == 0 else {
             close(fds[0])
@@ -54,8 +71,8 @@ final class ChildProcess {
         self.command = command
         self.pid = pid
         socket = fds[0]
-        let group = pid
-        cleanup = Termination.addCleanup { _ = Glibc.kill(-group, SIGKILL) }
+        let (root, token, reaped) = (pid, token, reaped)
+        cleanup = Termination.addCleanup { PluginProcesses.killAll(root: reaped.isSet ? nil : root, token: token) }
     }
 
     deinit {
@@ -63,24 +80,24 @@ final class ChildProcess {
         close(socket)
     }
 
-    /// Closes our writing side, gives the child `grace` seconds to exit, then kills its process group.
+    /// Closes our writing side, gives the child `grace` seconds to exit, then kills what is left of it.
     func finish(grace: Double) {
-        guard exitStatus == nil else { return }
+        guard !isEnded else { return }
         shutdown(socket, Int32(SHUT_WR))
         let deadline = Date().addingTimeInterval(grace)
-        while exitStatus == nil, Date() < deadline {
-            if reap() { return }
-            usleep(10_000)
-        }
+        while !reap(), Date() < deadline { usleep(10_000) }
         kill()
     }
 
-    /// Kills the child's process group and waits for the child.
+    /// Kills the child, its process group and every process it started (`PluginProcesses`), and waits for the child.
+    /// Also after the child exited by itself: what it left running in the background dies with it.
     func kill() {
-        guard exitStatus == nil else { return }
-        Glibc.kill(-pid, SIGKILL)
+        guard !isEnded else { return }
+        isEnded = true
+        PluginProcesses.killAll(root: exitStatus == nil ? pid : nil, token: token)
         var status: Int32 = 0
-        if waitpid(pid, &status, 0) == pid { exitStatus = status }
+        if exitStatus == nil, waitpid(pid, &status, 0) == pid { exitStatus = status }
+        if let cleanup { Termination.removeCleanup(cleanup) }
     }
 
     /// Collects the child's exit status if it has exited; true when it has.
@@ -101,4 +118,12 @@ final class ChildProcess {
         let signal = status & 0x7f
         return signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(signal)"
     }
+}
+
+/// A flag set once from one thread and read from another.
+private final class ReapedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -89,7 +89,8 @@ public enum InputFile {
         return fd
     }
 
-    /// Why a file of `mode` is not read; nil for a regular file. The words are the media path's (LocalFileKind).
+    /// Why a file of `mode` is not read; nil for a regular file. The words are the media path's (Media's
+    /// LocalFileKind): neither module may import the other, so FeaturesTests' RefusalWordingTests holds them equal.
     static func refusal(mode: mode_t) -> String? {
         switch mode & S_IFMT {
         case S_IFREG: nil

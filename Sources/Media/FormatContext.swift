@@ -11,6 +11,9 @@ final class FormatContext {
     private let readTimeout: Double?
     /// Whether the input is a network URL (read failures are then `.unavailable`, not `.malformed`).
     private let network: Bool
+    /// Whether reads follow a local file as it grows (`MediaOptions.tailSeconds`; not a playlist, whose segments its
+    /// demuxer opens itself): a read that waited in vain is its end.
+    private let following: Bool
     /// Turns away nested opens (playlist segments) of local paths that are not regular files.
     private let nestedInputs: NestedInputGuard
 
@@ -43,6 +46,7 @@ final class FormatContext {
         let playlist = String(cString: opened.pointee.iformat.pointee.name) == "hls"
         self.readTimeout = network || playlist ? options.readTimeout : nil
         self.network = network
+        following = !network && !playlist && options.tailSeconds != nil && opened.pointee.pb != nil
         let (probed, probeLogged) = FFmpegLog.lastError { avformat_find_stream_info(opened, nil) }
         abortHandle.arm(nil)
         nestedInputs.openLimit = nil  // a long playlist opens a segment every few seconds for as long as it plays
@@ -50,6 +54,17 @@ final class FormatContext {
         if probed < 0 {
             throw Self.openError(probed, location, abortHandle, timeout: openTimeout, step: "cannot read stream info",
                                  logged: probeLogged)
+        }
+        if following { try follow() }
+    }
+
+    /// Turns on the file protocol's `follow` once probing is done. Probing with it on waits at the end of the data
+    /// for the whole `rw_timeout` (MPEG-TS reads the file's last 250 kB to estimate its duration; a short file is
+    /// probed to its end), so opening a complete file took the whole no-frames timeout.
+    private func follow() throws {
+        let set = av_opt_set_int(UnsafeMutableRawPointer(pointer.pointee.pb), "follow", 1, AV_OPT_SEARCH_CHILDREN)
+        if set < 0 {
+            throw MediaError(.internal, location, "cannot follow the file as it grows (\(ffmpegMessage(set)))")
         }
     }
 
@@ -65,13 +80,17 @@ final class FormatContext {
         return (0..<Int(pointer.pointee.nb_streams)).compactMap { list[$0] }
     }
 
-    /// Reads the next packet into `packet`. `.endOfStream` at the end and after `abort()`; a read that outlives the
-    /// read timeout throws `.unavailable`; corrupt data throws `.malformed`.
+    /// Reads the next packet into `packet`. `.endOfStream` at the end (of a followed file: no growth for its
+    /// `tailSeconds`) and after `abort()`; a read that outlives the read timeout throws `.unavailable`; corrupt data
+    /// throws `.malformed`.
     func read(into packet: Packet) throws -> FFStatus {
         abortHandle.arm(readTimeout)
         var code = av_read_frame(pointer, packet.pointer)
         while code == vigil_averror(EAGAIN) && !abortHandle.shouldInterrupt {  // MPEG-TS lost sync: not a packet
             code = av_read_frame(pointer, packet.pointer)
+        }
+        if following && code == vigil_averror(EIO) && !abortHandle.shouldInterrupt {
+            return .endOfStream  // rw_timeout: the file has not grown for MediaOptions.tailSeconds, its end
         }
         if code < 0 && (code == vigil_averror_exit() || abortHandle.shouldInterrupt) {  // RTSP may say INVALIDDATA
             if abortHandle.isAborted { return .endOfStream }

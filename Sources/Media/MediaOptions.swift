@@ -15,6 +15,11 @@ public struct MediaOptions: Sendable {
     public var rtspTransport = "tcp"
     /// Extra demuxer/protocol options for avformat_open_input; they override the ones derived from the timeouts.
     public var protocolOptions: [String: String] = [:]
+    /// Set for a local file that is still being written: opening and probing see the file as it is now (they never
+    /// wait for it to grow), then reading follows it (the file protocol's `follow`) and ends, as at the end of any
+    /// file, once a read has waited this many seconds for more data (`rw_timeout`). nil: a local file ends where it
+    /// ends when read. Ignored for network inputs.
+    public var tailSeconds: Double?
 
     public init(openTimeout: Double? = 10, readTimeout: Double? = 10, rtspTransport: String = "tcp",
                 protocolOptions: [String: String] = [:]) {
@@ -39,7 +44,7 @@ public struct MediaOptions: Sendable {
     }
 
     /// The avformat_open_input options for `location`: `timeout` (µs) for udp/rtp/rtsp/srt, `rw_timeout` (µs) for
-    /// http(s)/tcp, `rtsp_transport` for rtsp; then `protocolOptions`.
+    /// http(s)/tcp, `rtsp_transport` for rtsp, `rw_timeout` (µs) for a tailed local file; then `protocolOptions`.
     func dictionary(for location: String) -> [String: String] {
         var result: [String: String] = [:]
         let micros = readTimeout.map { String(Int64($0 * 1_000_000)) }
@@ -51,6 +56,8 @@ public struct MediaOptions: Sendable {
             result["timeout"] = micros
         case "http", "https", "tcp", "tls":
             result["rw_timeout"] = micros
+        case "", "file":
+            result["rw_timeout"] = tailSeconds.map { String(Int64($0 * 1_000_000)) }
         default:
             break
         }

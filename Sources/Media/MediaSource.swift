@@ -21,7 +21,7 @@ public final class MediaSource {
 
     /// Opens and probes `location`. Local paths are checked first so a missing file, a directory, a FIFO, a device
     /// or an empty file gets a plain reason. For local files the video stream's frame count is exact (see
-    /// `StreamInfo.frameCount`).
+    /// `StreamInfo.frameCount`), except for a file still being written (`MediaOptions.tailSeconds`), which has none.
     public init(url location: String, options: MediaOptions = MediaOptions(), abortHandle: MediaAbortHandle = MediaAbortHandle()) throws {
         FFmpegLog.quiet()
         if !MediaOptions.isNetwork(location) { try Self.checkLocalFile(location) }
@@ -32,7 +32,9 @@ public final class MediaSource {
         self.format = try FormatContext(
             Self.isStandardInput(location) ? "pipe:0" : location, options: options, abortHandle: abortHandle)
         self.info = MediaInfo(format: format, location: location)
-        if let video = info.videoStream, !MediaOptions.isNetwork(location) { try countFrames(of: video) }
+        if let video = info.videoStream, !MediaOptions.isNetwork(location), options.tailSeconds == nil {
+            try countFrames(of: video)
+        }
     }
 
     /// The stream FFmpeg considers best of `type`, if any.

@@ -22,6 +22,8 @@ final class Camera: @unchecked Sendable {
     private let lock = NSLock()
     private let wake = NSCondition()
     private var currentAbort: MediaAbortHandle?
+    /// Whether the current connection follows a growing file (it ends when the file stops growing, not on the watchdog).
+    private var currentIsTail = false
     private var stopping = false
     private var away = true
     /// Why a file camera could not be read, or why events could not be written.
@@ -75,9 +77,11 @@ final class Camera: @unchecked Sendable {
     /// Aborts the connection in progress.
     func abortConnection() { lock.withLock { currentAbort }?.abort() }
 
-    /// Aborts the connection in progress if no frame came for `--no-frames-timeout` (the runner's monitor).
+    /// Aborts the connection in progress if no frame came for `--no-frames-timeout` (the runner's monitor). A file
+    /// being tailed is left alone: its reads end by themselves once it stops growing, and an abort would drop the
+    /// frames still in the decoder.
     func abortIfStarved() {
-        lock.withLock { if watchdog.isStarved { currentAbort?.abort() } }
+        lock.withLock { if watchdog.isStarved && !currentIsTail { currentAbort?.abort() } }
     }
 
     var isStopping: Bool { lock.withLock { stopping } }
@@ -95,6 +99,7 @@ final class Camera: @unchecked Sendable {
             lock.withLock {
                 watchdog.feed()
                 currentAbort = abort
+                currentIsTail = false
             }
             let reason: String
             do {
@@ -115,7 +120,9 @@ final class Camera: @unchecked Sendable {
     private func readConnection(_ abort: MediaAbortHandle) throws -> String {
         let settings = spec.settings
         let input = CameraInput(spec)
+        lock.withLock { currentIsTail = input.isTail }
         let source = try MediaSource(url: input.location, options: input.options, abortHandle: abort)
+        watchdog.feed()  // opening has its own deadline; "no frames" counts from the open connection
         let hasAudio = source.info.audioStream != nil && classifier.audioDimension > 0  // rgb-only models read no audio
         let reader = try source.reader(
             ReadRequest(
@@ -132,24 +139,24 @@ final class Camera: @unchecked Sendable {
         }
         var stream = try newStream { Date().timeIntervalSince1970 }
         var online = false
-        var newestPts: Double?
+        var newest: (pts: Double, wall: Double)?
         var decoded = (frames: 0, seconds: Self.threadCPUSeconds())
-        while let item = try nextItem(reader, tailing: input.isTail && online) {
+        while let item = try reader.next() {
             switch item {
             case .audio(let chunk):
                 hand(try stream.append(chunk), keyframesOnly: reader.decodesKeyframesOnly)
             case .video(let frame):
                 guard frame.pts.isFinite else { continue }
-                if let newest = newestPts, frame.pts < newest - MediaReader.backwardJumpSeconds {
-                    // Concatenated segments restarting at 0: end the old timeline's windows, go on with a new one
-                    // that continues where the old one's clock stopped.
+                let arrived = NoFramesWatchdog.monotonicSeconds()
+                if let jump = TimelineJump(from: newest, to: frame.pts, wall: arrived, frameInterval: 1 / settings.framesPerSecond) {
+                    // End the old timeline's windows, go on with a new one that continues where the old one's clock
+                    // stopped (segments restarting at 0; a misread 33-bit wrap 26.5 hours ahead).
                     hand(try stream.finish(), keyframesOnly: reader.decodesKeyframesOnly)
                     let resume = (stream.newestEpoch ?? Date().timeIntervalSince1970) + 1 / settings.framesPerSecond
-                    FileHandle.standardError.write(Data(
-                        "vigil: \(spec.name): timestamps jumped back from \(String(format: "%.2f", newest)) s to \(String(format: "%.2f", frame.pts)) s; continuing on a new timeline\n".utf8))
+                    FileHandle.standardError.write(Data((jump.message(camera: spec.name) + "\n").utf8))
                     stream = try newStream { resume }
                 }
-                newestPts = frame.pts
+                newest = (frame.pts, arrived)
                 if let observer = stages.observer {
                     let seconds = Self.threadCPUSeconds()
                     observer.decoded(
@@ -181,13 +188,6 @@ final class Camera: @unchecked Sendable {
             if let endPts = window.rgb.endPts { clips?.mark(pts: endPts, epoch: window.endTime) }
             let job = CameraWindowJob(window, arrivedAt: NoFramesWatchdog.monotonicSeconds(), keyframesOnly: keyframesOnly)
             mailbox.put(job, waitForRoom: spec.isLocalFile)
-        }
-    }
-
-    /// The reader's next item; for a tailed file, a read that times out means the file stopped growing: its end.
-    private func nextItem(_ reader: MediaReader, tailing: Bool) throws -> MediaItem? {
-        do { return try reader.next() } catch let error as MediaError where tailing && error.kind == .unavailable {
-            return nil
         }
     }
 

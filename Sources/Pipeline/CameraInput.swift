@@ -13,22 +13,16 @@ struct CameraInput {
 
     /// Opening and each read may wait `--no-frames-timeout` seconds (network inputs; FFmpeg's interrupt callback
     /// enforces it); RTSP uses the camera's transport. A local file modified within the last `--no-frames-timeout`
-    /// seconds is still being written: it is read through FFmpeg's `subfile` wrapper with the file protocol's
-    /// `follow=1`, so reading waits for more data instead of stopping at the current end.
+    /// seconds is still being written: it is probed as it is, then followed as it grows, and ends once it has not
+    /// grown for `--no-frames-timeout` seconds (`MediaOptions.tailSeconds`), like any file at its end.
     init(_ camera: CameraSpec, now: Date = Date()) {
         let timeout = camera.settings.noFramesTimeoutSeconds
         var options = MediaOptions(openTimeout: timeout, readTimeout: timeout, rtspTransport: camera.settings.rtspTransport)
         let path = camera.url.hasPrefix("file://") ? String(camera.url.dropFirst(7)) : camera.url
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-        if camera.isLocalFile, let modified, now.timeIntervalSince(modified) < timeout {
-            let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-            location = "subfile,,start,0,end,0,,:file://\(absolute)"
-            options.protocolOptions = ["follow": "1", "rw_timeout": String(Int64(timeout * 1_000_000))]
-            isTail = true
-        } else {
-            location = camera.url
-            isTail = false
-        }
+        isTail = camera.isLocalFile && modified.map { now.timeIntervalSince($0) < timeout } == true
+        if isTail { options.tailSeconds = timeout }
+        location = camera.url
         self.options = options
     }
 }

@@ -40,10 +40,8 @@ public final class ClassifyPipeline {
     /// AttentionCluster reads seg_num rows picked uniformly from the extracted ones (`--seg-num` decodes exactly
     /// those frames; otherwise the pipeline's `sampling.seg_num`, default 100).
     public init(_ settings: PipelineSettings) throws {
-        guard let weights = settings.weights else { throw PipelineError.usage("no model weights: pass --weights or --pipeline") }
-        predictor = try Predictor(
-            weights: weights, config: settings.config, labels: settings.labels, segments: settings.segNum,
-            mode: settings.rowMode)
+        guard settings.weights != nil else { throw PipelineError.usage("no model weights: pass --weights or --pipeline") }
+        predictor = try Predictor(settings: settings)
         extraction = try FeatureExtraction(settings: settings, modelDimensions: predictor.featureDims)
         topK = settings.topK
     }

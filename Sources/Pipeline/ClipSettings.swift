@@ -7,9 +7,9 @@ public struct ClipSettings: Sendable, Equatable {
     /// The folder clips and snapshots are written to (created if missing).
     public var directory: String
     /// Seconds recorded before an event's start (`--clip-pre`; the clip starts at the keyframe at or before).
-    public var preSeconds: Double = 5
+    public var preSeconds = SettingDefaults.clipMarginSeconds
     /// Seconds recorded after an event's end (`--clip-post`).
-    public var postSeconds: Double = 5
+    public var postSeconds = SettingDefaults.clipMarginSeconds
     /// Bytes the folder may hold; the oldest clips and snapshots are deleted first (`--clips-max-bytes`; nil: no limit).
     public var maxBytes: Int64?
     /// How late a `start` line may come after its `start_time` and still find its snapshot and pre-roll: the ring

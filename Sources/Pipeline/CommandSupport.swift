@@ -99,18 +99,13 @@ public enum Evaluation {
 }
 
 extension Predictor {
-    /// `vigil predict`'s model: `weights`, else the config's `model.weights`; `sampling` "center" or "random"
-    /// (with `seed`) overrides the config's AttentionCluster sampling.
-    public convenience init(
-        weights: URL?, configFile: URL?, labels: URL?, segments: Int?, sampling: String?, seed: UInt64
-    ) throws {
-        let pipeline = try configFile.map { try PipelineConfig.load(contentsOf: $0) }
-        guard let url = weights ?? pipeline?.model.weights else {
-            throw PipelineError.usage("no weights: give --weights or set model.weights in \(configFile?.path ?? "the config")")
+    /// The model `settings` name (`vigil predict`, `vigil classify`): weights, labels, AttentionCluster's seg_num and
+    /// row sampling as resolved there; the pipeline file's model sizes are checked against the weights.
+    public convenience init(settings: PipelineSettings) throws {
+        guard let url = settings.weights else {
+            throw PipelineError.usage("no weights: give --weights or set model.weights in \(settings.config.source?.path ?? "a --pipeline")")
         }
-        let mode: UniformSampler.Mode? = sampling.map { $0 == "random" ? .random(seed: seed) : .center }
-        try self.init(weights: url, config: pipeline, labels: labels, segments: segments, mode: mode)
-        defaultTopK = pipeline?.model.topK ?? SettingDefaults.topK
+        try self.init(weights: url, config: settings.config, labels: settings.labels, segments: settings.segments, mode: settings.rowMode)
     }
 
     /// Every video of the feature files `inputs`, in input order, `batchSize` per forward pass (batches span
@@ -145,29 +140,7 @@ extension ScoreTimeline {
     }
 }
 
-extension PipelineSettings {
-    /// Sets the frame size from `WxH` text; false (nothing set) when it is not one.
-    @discardableResult public mutating func setFrameSize(_ text: String) -> Bool {
-        guard let size = FrameSize(text) else { return false }
-        frameSize = size
-        return true
-    }
-
-    /// Whether `text` is a valid `WxH` frame size.
-    public static func isFrameSize(_ text: String) -> Bool { FrameSize(text) != nil }
-}
-
 extension WatchRequest {
-    /// Sets `--decode` by name (auto, all, keyframes); false when the name is none of them.
-    @discardableResult public mutating func setDecoding(named name: String) -> Bool {
-        guard let decoding = FrameDecoding(rawValue: name) else { return false }
-        self.decoding = decoding
-        return true
-    }
-
-    /// Whether `name` is a `--decode` value (auto, all, keyframes).
-    public static func isDecoding(named name: String) -> Bool { FrameDecoding(rawValue: name) != nil }
-
     /// The sink of a watch without other destinations: JSON Lines on stdout (`--no-window-events`: no window lines).
     public static func standardOutputSink(writesWindows: Bool) -> any EventSink {
         EventWriter(writesWindows: writesWindows)

@@ -7,16 +7,14 @@ import Stream
 /// and prints only the lifecycle lines (no window or status lines). No second implementation: it is a watch of one
 /// file camera.
 public enum FileEventClips {
-    /// Watches `file` with `settings` (model, sampling, extractors; window and events from the pipeline's `watch:`)
-    /// and clips into `clips.directory`; the lifecycle lines go to `sink` (stdout by default).
-    public static func run(_ file: String, settings: PipelineSettings, clips: ClipSettings,
+    /// Watches `file` with `settings` (model, sampling, extractors; window and events as `vigil watch FILE` resolves
+    /// them) and clips into the folder `settings.flags.clipsDirectory` names; the lifecycle lines go to `sink`
+    /// (stdout by default).
+    public static func run(_ file: String, settings: PipelineSettings,
                            sink: any EventSink = WatchRequest.standardOutputSink(writesWindows: false)) throws {
+        guard settings.flags.clipsDirectory != nil else { throw PipelineError.usage("\(file): no --clips folder") }
         var request = WatchRequest(settings: settings)
         request.urls = [file]
-        request.clipsDirectory = clips.directory
-        request.clipPre = clips.preSeconds
-        request.clipPost = clips.postSeconds
-        request.clipsMaxBytes = clips.maxBytes
         let (cameras, stages) = try request.plan()
         try WatchRunner(cameras: cameras, stages: stages, sink: LifecycleOnly(sink)).run()
     }

@@ -11,15 +11,14 @@ public final class Predictor {
     public let scorer: Scorer
     /// `attention_lstm` or `attention_cluster`.
     public let modelType: String
-    /// How many classes a result lists when the caller does not say (the config's `model.top_k`, else 5).
-    public internal(set) var defaultTopK = SettingDefaults.topK
     /// Feature widths the model reads, rgb first (what the extractors must produce).
     public var featureDims: [Int] { scorer.model.featureWidths }
     /// Whether the model reads audio (two or more modalities); an rgb-only model ignores a record's audio.
     var readsAudio: Bool { scorer.model.featureWidths.count > 1 }
 
     /// Loads `weights`; `config` (any layout) only checks the weights' shapes; `labels` overrides the config's and
-    /// the weights' own label names. `segments` and `mode` set AttentionCluster's sampling (default 100, center).
+    /// the weights' own label names. `segments` and `mode` set AttentionCluster's sampling (nil: as `PipelineSettings`
+    /// resolves `config`, default 100, center).
     public init(
         weights url: URL, config: PipelineConfig? = nil, labels labelsURL: URL? = nil,
         segments: Int? = nil, mode: UniformSampler.Mode? = nil
@@ -28,10 +27,10 @@ public final class Predictor {
         modelType = weights.type.rawValue
         var sampler: UniformSampler?
         if weights.type == .attentionCluster {
-            let segNum = segments ?? config?.sampling.segNum ?? ModelKind.defaultSegNum
+            let resolved = PipelineSettings(config: config ?? PipelineConfig())
+            let segNum = segments ?? resolved.segments
             try NumberLimits.checked(segNum, "--seg-num", in: NumberLimits.segments)
-            let fallback: UniformSampler.Mode = config?.sampling.mode == .random ? .random(seed: config?.sampling.seed ?? SettingDefaults.seed) : .center
-            sampler = UniformSampler(segments: segNum, mode: mode ?? fallback)
+            sampler = UniformSampler(segments: segNum, mode: mode ?? resolved.rowMode)
         }
         let model = try weights.model(config?.model)
         let labels = try weights.labels(labelsURL ?? config?.model.labels)

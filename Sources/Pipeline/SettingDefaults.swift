@@ -1,7 +1,7 @@
 // Every default a run falls back to when neither a flag, a camera entry nor the pipeline file gives a value:
 // each defined once, here (AttentionCluster's seg_num is the model catalogue's, `ModelKind.defaultSegNum`).
 
-/// The last layer of the resolution flags → camera → pipeline file → defaults.
+/// The last layer of the resolution flags → camera → pipeline file → defaults (`PipelineSettings`).
 public enum SettingDefaults {
     /// Frames sampled per second of video.
     public static let framesPerSecond = 1.0
@@ -19,4 +19,8 @@ public enum SettingDefaults {
     public static let retrySeconds = 10.0
     /// Watch: seconds without a frame before a camera counts as stalled.
     public static let noFramesTimeoutSeconds = 20.0
+    /// Watch: how rtsp:// cameras are reached ("tcp" or "udp").
+    public static let rtspTransport = "tcp"
+    /// Clips: seconds recorded before an event's start and after its end.
+    public static let clipMarginSeconds = 5.0
 }

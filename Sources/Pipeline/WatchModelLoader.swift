@@ -7,7 +7,7 @@ import Models
 enum WatchModelLoader {
     /// The model from `settings.weights`, its type from the weights (a pipeline's `model.type` and sizes must
     /// agree with them), labels from `settings.labels` or the weights' metadata.
-    static func load(_ settings: PipelineSettings, segNum: Int?) throws -> WatchModel {
+    static func load(_ settings: PipelineSettings) throws -> WatchModel {
         guard let url = settings.weights else {
             throw PipelineError.usage("vigil watch: no weights (give --weights, or a --pipeline with model.weights)")
         }
@@ -15,7 +15,7 @@ enum WatchModelLoader {
         let weights = try CheckedWeights(url, model: config.model)
         let labelMap = try weights.labels(settings.labels)
         let names = labelMap?.names ?? []
-        let picks = segNum ?? config.sampling.segNum ?? ModelKind.defaultSegNum
+        let picks = settings.segments
         guard weights.type != .attentionCluster || picks > 0 else {
             throw PipelineError.usage("--seg-num must be positive, not \(picks)")
         }

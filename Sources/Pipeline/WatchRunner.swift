@@ -1,7 +1,6 @@
 // Runs every camera of a watch until they end or a signal arrives; one lost camera never stops the others.
 import Foundation
 import Stream
-import Tensor
 
 /// Watches cameras concurrently, each on its own threads, sending events to one sink (EventSink). `run()` returns
 /// when every camera has ended (files reach their end; live cameras end only on SIGINT/SIGTERM/SIGHUP or `stop()`).
@@ -27,9 +26,8 @@ public final class WatchRunner: @unchecked Sendable {
     /// camera failed (e.g. a missing file); live cameras that never connect just keep retrying.
     public func run() throws {
         handleSignals()
-        // Cameras classify in parallel on their own threads; OpenBLAS's own thread pool would serialise them on its
-        // lock and oversubscribe the cores, so each call runs on its caller's thread.
-        if cameras.count > 1 { OpenBLASKernel.setThreads(1) }
+        // Cameras classify in parallel on their own threads, each OpenBLAS call on its caller's thread: the process's
+        // ComputePolicy (Startup) already set OpenBLAS to one thread, so nothing is switched here.
         for camera in cameras {
             done.enter()
             camera.start()

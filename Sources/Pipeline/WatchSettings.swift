@@ -6,17 +6,17 @@ import Stream
 /// How a camera is sampled, windowed, classified and reconnected. `validated()` checks every value and relation.
 public struct WatchSettings: Sendable, Equatable {
     /// Frames kept per second of stream time (`--fps`).
-    public var framesPerSecond: Double = 1
+    public var framesPerSecond = SettingDefaults.framesPerSecond
     /// Seconds of stream time each classification looks at (`--window`; default seg_num / fps).
     public var windowSeconds: Double = 100
     /// Seconds of stream time between classifications (`--stride`).
-    public var strideSeconds: Double = 2
+    public var strideSeconds = SettingDefaults.strideSeconds
     /// First delay before reconnecting (`--retry-interval`); doubles per failure up to 6×.
     public var retrySeconds = SettingDefaults.retrySeconds
     /// Seconds without a decoded frame before a connection counts as stalled (`--no-frames-timeout`).
     public var noFramesTimeoutSeconds = SettingDefaults.noFramesTimeoutSeconds
     /// RTSP transport: "tcp" or "udp".
-    public var rtspTransport = "tcp"
+    public var rtspTransport = SettingDefaults.rtspTransport
     /// Ask the decoder to skip non-reference frames (h264/hevc/mpeg): less decoding at a low sampling rate.
     public var skipNonReferenceFrames = true
     /// Clips and snapshots of events (`--clips`, a camera's `clips:`); nil: off.
@@ -25,7 +25,7 @@ public struct WatchSettings: Sendable, Equatable {
     /// interval fits the sampling interval, and every frame of a file.
     public var decoding = FrameDecoding.auto
 
-    /// Defaults.
+    /// Defaults (`PipelineSettings.watchSettings(for:)` lays the flags, the camera and the file over them).
     public init() {}
 
     /// Most vectors a window can hold: one per sampled frame over the window, plus one.

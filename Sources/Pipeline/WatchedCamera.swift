@@ -2,7 +2,6 @@
 // (docs/cluster.md). WatchRunner runs a fixed set of cameras; a worker adds and drops them while it runs.
 import Foundation
 import Stream
-import Tensor
 
 /// A camera a cluster worker owns. `start()` launches its threads; `stop()` ends it (every open event gets its
 /// `end`, then `offline`); `hasEnded` turns true once both threads are done. The owner calls `abortIfStarved()`
@@ -36,10 +35,6 @@ public final class WatchedCamera: @unchecked Sendable {
         while !ended.isSet && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         return ended.isSet
     }
-
-    /// Several cameras classify in parallel on their own threads: OpenBLAS runs each call on its caller's thread
-    /// (as WatchRunner does with more than one camera).
-    public static func useCallerThreadForBLAS() { OpenBLASKernel.setThreads(1) }
 }
 
 /// A flag set once from any thread.
@@ -61,8 +56,7 @@ extension WatchRequest {
 
     /// `camera` as `vigil watch` would run it: flags over the camera's settings over the pipeline's over defaults.
     public func spec(for camera: CameraConfig) -> CameraSpec {
-        let config = settings.config
-        let resolved = Self.resolved(camera, against: config.source)
-        return CameraSpec(name: resolved.name, url: resolved.url, settings: watchSettings(for: resolved, config))
+        let resolved = Self.resolved(camera, against: settings.config.source)
+        return CameraSpec(name: resolved.name, url: resolved.url, settings: settings.watchSettings(for: resolved))
     }
 }

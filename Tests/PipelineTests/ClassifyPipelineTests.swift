@@ -10,9 +10,9 @@ import Testing
     let folder = try temporaryFolder()
     let clip = try testClip(in: folder)
     var settings = PipelineSettings()
-    settings.weights = try smallClusterWeights(in: folder)
+    settings.flags.weights = try smallClusterWeights(in: folder)
     settings.config.sampling.segNum = 3
-    settings.topK = 5
+    settings.flags.topK = 5
     let pipeline = try ClassifyPipeline(settings)
     let (result, _) = try pipeline.run(clip.path)
     #expect(result.model == "attention_cluster")
@@ -43,7 +43,7 @@ import Testing
 @Test func configsAndExtractorsMustAgreeWithTheWeights() throws {
     let folder = try temporaryFolder()
     var settings = PipelineSettings()
-    settings.weights = try smallClusterWeights(in: folder)
+    settings.flags.weights = try smallClusterWeights(in: folder)
     settings.config.model.numClasses = 7
     let mismatch = #expect(throws: PipelineError.self) { try ClassifyPipeline(settings) }
     #expect(mismatch?.errorDescription?.contains("model.num_classes disagrees with the weights: tensor logistic.weights has shape [8, 5]") == true)
@@ -54,16 +54,16 @@ import Testing
     #expect(throws: PipelineError.self) { try ClassifyPipeline(settings) }
 
     settings.config.model.type = nil
-    settings.rgbExtractorFlag = "builtin:512"
+    settings.flags.rgbExtractor = "builtin:512"
     let dimension = #expect(throws: FeaturesError.self) { try ClassifyPipeline(settings) }
     #expect(dimension?.errorDescription == "rgb extractor 'builtin:512' gives 512 features but the model reads 1024")
     #expect(dimension?.errorCode == 64)
 
-    settings.rgbExtractorFlag = "resnet"
+    settings.flags.rgbExtractor = "resnet"
     #expect(throws: FeaturesError.unknownExtractor("resnet")) { try ClassifyPipeline(settings) }
 
-    settings.rgbExtractorFlag = nil
-    settings.weights = nil
+    settings.flags.rgbExtractor = nil
+    settings.flags.weights = nil
     #expect(throws: PipelineError.self) { try ClassifyPipeline(settings) }
 }
 
@@ -71,8 +71,8 @@ import Testing
     let folder = try temporaryFolder()
     let clip = try testClip(in: folder)
     var settings = PipelineSettings()
-    settings.weights = try smallClusterWeights(in: folder)
-    settings.fps = 5
+    settings.flags.weights = try smallClusterWeights(in: folder)
+    settings.flags.fps = 5
     let pipeline = try ClassifyPipeline(settings)
     let (result, features) = try pipeline.run(clip.path)
     #expect(features.frameCount == 20)

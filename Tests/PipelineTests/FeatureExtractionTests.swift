@@ -27,7 +27,7 @@ import Testing
 @Test func segNumDecodesExactlyTheUniformPicks() throws {
     let clip = try testClip(in: temporaryFolder())
     var settings = PipelineSettings()
-    settings.segNum = 5
+    settings.flags.segNum = 5
     let features = try FeatureExtraction(settings: settings).run(clip.path)
     #expect(features.frameIndices == UniformSampler(segments: 5, mode: .center).indices(frameCount: 100))
     #expect(features.frameIndices == [10, 30, 50, 70, 90])

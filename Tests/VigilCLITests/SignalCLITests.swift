@@ -17,7 +17,75 @@ private func isGone(_ pid: pid_t, within seconds: Double) -> Bool {
     return false
 }
 
+/// True once `pid` is gone or a zombie (killed; the reaper here may not reap orphans), within `seconds`.
+private func isDead(_ pid: pid_t, within seconds: Double) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    while Date() < deadline {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+        let state = stat[stat.index(after: stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ").first
+        if state == "Z" || state == "X" { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return false
+}
+
+/// A plug-in command that first detaches a `sleep 1000` daemon the way daemons do (a subshell runs `setsid` in the
+/// background and exits, so the sleep has a new session and init for a parent), writes its pid to `pidFile`, then
+/// runs `rest`.
+private func pluginDetachingADaemon(pidFile: String, then rest: String) -> String {
+    "exec:( setsid sh -c 'echo $$ > \(pidFile).tmp && mv \(pidFile).tmp \(pidFile) && exec sleep 1000 </dev/null >/dev/null 2>&1' & ); \(rest)"
+}
+
+/// The pid `pidFile` names once it exists, within 30 s.
+private func daemonPid(_ pidFile: String) -> pid_t? {
+    let deadline = Date(timeIntervalSinceNow: 30)
+    while Date() < deadline {
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+           let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return pid }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return nil
+}
+
 @Suite struct SignalCLITests {
+    /// A plug-in whose daemon left its process group and session: the group kill cannot reach it; the token in its
+    /// environment does, when extraction ends normally.
+    @Test func aDaemonAPluginDetachedWithSetsidDiesWhenExtractionEnds() throws {
+        let folder = MediaCLI.scratch.appendingPathComponent("setsid-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pidFile = folder.appendingPathComponent("daemon.pid").path
+        let extractor = MediaCLI.root.appendingPathComponent("samples/extractors/numpy_extractor.py").path
+        let plugin = pluginDetachingADaemon(pidFile: pidFile, then: "exec /usr/bin/python3 \(extractor)")
+        let run = try MediaCLI.run(MediaCLI.binary.path, [
+            "extract", sample, "-o", folder.appendingPathComponent("out.safetensors").path, "--rgb-extractor", plugin,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let daemon = try #require(daemonPid(pidFile), "the plug-in never started its daemon")
+        #expect(isDead(daemon, within: 5), "the daemon \(daemon) outlived vigil")
+    }
+
+    @Test func aDaemonAPluginDetachedWithSetsidDiesWhenVigilIsTerminated() throws {
+        let folder = MediaCLI.scratch.appendingPathComponent("setsid-term-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pidFile = folder.appendingPathComponent("daemon.pid").path
+        let process = Process()
+        process.executableURL = MediaCLI.binary
+        process.arguments = ["extract", sample, "-o", folder.appendingPathComponent("out.safetensors").path,
+                             "--rgb-extractor", pluginDetachingADaemon(pidFile: pidFile, then: "sleep 600"),
+                             "--extractor-timeout", "600"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let daemon = try #require(daemonPid(pidFile), "the plug-in never started its daemon")
+        kill(process.processIdentifier, SIGTERM)
+        let exitDeadline = Date(timeIntervalSinceNow: 10)
+        while process.isRunning, Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM)
+        #expect(isDead(daemon, within: 5), "the daemon \(daemon) outlived vigil")
+    }
+
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
     func aStopSignalDuringExtractionKillsThePluginGroupAndExits(_ signal: Int32) throws {
         let folder = MediaCLI.scratch.appendingPathComponent("signal-\(signal)-\(UUID().uuidString)")

@@ -86,6 +86,30 @@ import Testing
         #expect(lastWindow >= 6)  // written after vigil opened the file
     }
 
+    /// A complete file written a moment ago is tailed (it might still grow) and must give the windows it gives once
+    /// it is old. It used to give `online`, then `end of file` and no window: probing waited at the end of the data
+    /// for the whole no-frames timeout, and the no-frames watchdog then aborted the connection.
+    @Test func aCompleteFileJustWrittenGivesTheWindowsItGivesWhenOld() throws {
+        let fixture = try WatchFixture()
+        let clip = try fixture.transportStream(seconds: 6, name: "fresh.ts")
+        func windows() throws -> (ends: [Double], seconds: Double) {
+            let started = Date()
+            let vigil = try ChildProcess(vigilBinary.path, fixture.watchArguments([clip.path]))
+            #expect(vigil.waitForExit(timeoutSeconds: 30) == 0)
+            let log = try WatchLog(vigil.lines)
+            try log.checkInvariants()
+            #expect(log.states(clip.path) == ["online", "offline"])
+            #expect(log.of(type: "status").last?["reason"]?.string == "end of file")
+            return (log.of(type: "window").compactMap { $0["end_pts"]?.number }, Date().timeIntervalSince(started))
+        }
+        let fresh = try windows()
+        #expect(fresh.seconds >= 3)  // it was tailed: it ended after 3 s (--no-frames-timeout) without growth
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: clip.path)
+        let old = try windows()
+        #expect(old.ends.map { ($0 * 10).rounded() / 10 } == [3.4, 4.4, 5.4, 6.4])  // pts 1.4 … 7.3, a frame a second
+        #expect(fresh.ends == old.ends)
+    }
+
     @Test func aMissingFileIsOneLineOnStderrAndExit66() throws {
         let fixture = try WatchFixture()
         let stderr = fixture.folder.appendingPathComponent("stderr.txt")

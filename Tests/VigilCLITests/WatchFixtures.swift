@@ -37,6 +37,19 @@ final class WatchFixture {
         return url
     }
 
+    /// An MPEG-TS H.264 clip of `seconds` seconds (320×240, 10 fps, 1 s GOP) named `name`; `extra` are output options
+    /// (e.g. `-output_ts_offset`).
+    func transportStream(seconds: Int, name: String, _ extra: [String] = []) throws -> URL {
+        let url = folder.appendingPathComponent(name)
+        let ffmpeg = try ChildProcess(
+            "/usr/bin/ffmpeg",
+            ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-t",
+             "\(seconds)", "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p"] + extra
+                + ["-f", "mpegts", url.path])
+        guard ffmpeg.waitForExit(timeoutSeconds: 60) == 0 else { throw HarnessError("ffmpeg could not make \(url.path)") }
+        return url
+    }
+
     /// A safetensors file written by hand (8-byte header length, JSON header, little-endian F32 data).
     static func tinyClusterWeights() throws -> Data {
         var state: UInt64 = 42

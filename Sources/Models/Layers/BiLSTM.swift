@@ -1,5 +1,6 @@
 // Bidirectional LSTM (paddle.nn.LSTM direction="bidirect"): h[t] = concat(h_fw[t], h_bw[t]) (spec §2.3).
 // Legend: N packed rows, B videos, E input width, H hidden width per direction.
+import Tensor
 
 /// The two directions of one bidirectional LSTM layer and the buffers each keeps for its backward pass.
 struct BiLSTM {
@@ -15,10 +16,10 @@ struct BiLSTM {
         let hid = hidden
         forwardDirection.forward(
             h: h, hStride: 2 * hid, gates: buffers.gatesForward.pointer, cell: buffers.cellForward.pointer, x: x,
-            state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, seqs: seqs)
+            state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, panels: buffers.panels.pointer, seqs: seqs)
         backwardDirection.forward(
             h: h + hid, hStride: 2 * hid, gates: buffers.backwardGates.pointer, cell: buffers.backwardCell.pointer,
-            x: x, state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, seqs: seqs)
+            x: x, state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, panels: buffers.panels.pointer, seqs: seqs)
     }
 
     /// dx [N, E] += d loss/dx given dh [N, 2H]; both directions' parameter gradients accumulate.
@@ -44,8 +45,9 @@ final class BiLSTMBuffers {
     let gatesBackward = Scratch()  // [N, 4H]
     let cellForward = Scratch()  // [N, H]
     let cellBackward = Scratch()  // [N, H]
-    let state = Scratch()  // [B, H] h_{t−1} (forward) / d h (backward)
+    let state = Scratch()  // [H, B] h_{t−1} transposed (forward) / [B, H] d h (backward)
     let recurrent = Scratch()  // [B, 4H] h W_hhᵀ (forward) / step gate gradients (backward)
+    let panels = Scratch()  // [⌈4H/16⌉·16·H] W_hh packed for PanelGemm, one direction at a time
     let dGates = Scratch()  // [N, 4H] (training only)
     let dCell = Scratch()  // [B, H] (training only)
     /// Whether the backward direction keeps its own gates and cells (training); inference reuses the forward
@@ -61,6 +63,7 @@ final class BiLSTMBuffers {
         for buffer in [cellForward, backwardCell] { buffer.reserve(rows * hidden) }
         state.reserve(videos * hidden)
         recurrent.reserve(videos * 4 * hidden)
+        panels.reserve(PanelGemm.packedCount(rows: 4 * hidden, columns: hidden))
         if training {
             dGates.reserve(rows * 4 * hidden)
             dCell.reserve(videos * hidden)

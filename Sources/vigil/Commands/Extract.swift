@@ -35,10 +35,10 @@ struct Extract: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let config = try pipeline.map { try PipelineConfig.load(contentsOf: URL(fileURLWithPath: $0)) } ?? PipelineConfig()
-            var settings = PipelineSettings(config: config)
-            sampling.apply(to: &settings)
-            extractors.apply(to: &settings)
-            let extraction = try FeatureExtraction(settings: settings)
+            var flags = SettingFlags()
+            sampling.apply(to: &flags)
+            extractors.apply(to: &flags)
+            let extraction = try FeatureExtraction(settings: PipelineSettings(config: config, flags: flags))
             let progress = ProgressBar(name: input)
             let features = try extraction.run(input, progress: progress.update)
             progress.finish()

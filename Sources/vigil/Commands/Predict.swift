@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 
-struct Predict: ParsableCommand {
+struct Predict: ParsableCommand, SettingFlagGroup {
     static let configuration = CommandConfiguration(
         abstract: "Classify the videos in feature files; one JSON line per video: video, model, top_k.",
         discussion: """
@@ -12,17 +12,8 @@ struct Predict: ParsableCommand {
             PaddleVideo or PaddleCV YAML) only checks them; a disagreement exits 64 naming the tensor.
             """)
 
-    @Option(help: "Weights: a PaddlePaddle .pdparams or a Vigil .safetensors file (default: the config's model.weights).")
-    var weights: String?
-
-    @Option(help: "A pipeline YAML (Vigil, PaddleVideo or PaddleCV layout) whose model sizes must match the weights.")
-    var config: String?
-
-    @Option(help: "Class names: YouTube-8M vocabulary.csv or one name per line (default: config's, then the weights').")
-    var labels: String?
-
-    @Option(name: .customLong("top-k"), help: "How many classes to list per video (default: config's top_k, else 5).")
-    var topK: Int?
+    /// `--weights`, `--config` (alias `--pipeline`: its model sizes must match the weights), `--labels`, `--top-k`.
+    @OptionGroup var model: ModelOptions
 
     @Flag(name: .customLong("all-scores"), help: "Also print every class's logit and sigmoid score.")
     var allScores = false
@@ -33,8 +24,8 @@ struct Predict: ParsableCommand {
     @Option(help: "AttentionCluster: where each sampled frame falls in its segment: center or random.")
     var sampling: String?
 
-    @Option(help: "Seed for --sampling random.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed for --sampling random (default: the config's, else 0).")
+    var seed: UInt64?
 
     @Option(help: "Videos per forward pass; batches span input files (results stay in input order).")
     var batchSize: Int = 8
@@ -49,12 +40,11 @@ struct Predict: ParsableCommand {
     var inputs: [String]
 
     func validate() throws {
-        if let topK, topK < 1 { throw ValidationError("--top-k must be positive") }
-        try checkRange(segNum, "--seg-num", NumberLimits.segments)
+        try checkFlags()
         guard sampling == nil || sampling == "center" || sampling == "random" else {
             throw ValidationError("--sampling must be center or random, not \(sampling ?? "")")
         }
-        guard weights != nil || config != nil else { throw ValidationError("give --weights (or a --config naming model.weights)") }
+        guard model.weights != nil || model.pipeline != nil else { throw ValidationError("give --weights (or a --config naming model.weights)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
@@ -62,12 +52,19 @@ struct Predict: ParsableCommand {
     func run() throws {
         try reportingFailures {
             ComputePolicy.configure(threads: threads, verbose: verbose)
-            let predictor = try Predictor(
-                weights: weights.map(URL.init(fileURLWithPath:)), configFile: config.map(URL.init(fileURLWithPath:)),
-                labels: labels.map(URL.init(fileURLWithPath:)), segments: segNum, sampling: sampling, seed: seed)
+            var flags = SettingFlags()
+            apply(to: &flags)
+            let settings = PipelineSettings(config: try model.loadConfig(useDefault: false), flags: flags)
+            let predictor = try Predictor(settings: settings)
             try predictor.predict(
-                files: inputs.map(URL.init(fileURLWithPath:)), batchSize: batchSize, topK: topK ?? predictor.defaultTopK,
+                files: inputs.map(URL.init(fileURLWithPath:)), batchSize: batchSize, topK: settings.topK,
                 allScores: allScores) { try StandardOutput.writeLine($0) }
         }
+    }
+
+    func apply(to flags: inout SettingFlags) {
+        model.apply(to: &flags)
+        (flags.segNum, flags.seed) = (segNum, seed)
+        flags.mode = sampling.flatMap(SamplingConfig.Mode.init(rawValue:))
     }
 }

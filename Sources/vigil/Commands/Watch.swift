@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 
-struct Watch: ParsableCommand {
+struct Watch: ParsableCommand, SettingFlagGroup {
     static let configuration = CommandConfiguration(
         abstract: "Watch cameras: classify rolling windows and print events as JSON Lines.",
         discussion: """
@@ -18,6 +18,7 @@ struct Watch: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var extractors: ExtractorOptions
     @OptionGroup var sinks: EventSinkOptions
+    @OptionGroup var clipOptions: ClipOptions
 
     @Option(name: .customLong("seg-num"), help: "AttentionCluster: uniform picks per window (default: the pipeline's, else 100).")
     var segNum: Int?
@@ -40,15 +41,6 @@ struct Watch: ParsableCommand {
     @Option(help: "RTSP transport: tcp or udp (default tcp).")
     var rtspTransport: String?
 
-    @Option(help: "Write a JPEG snapshot per event start and a clip per event (stream copy) into this folder.")
-    var clips: String?
-
-    @Option(name: .customLong("clip-pre"), help: "Seconds recorded before an event's start (default 5).")
-    var clipPre: Double?
-
-    @Option(name: .customLong("clip-post"), help: "Seconds recorded after an event's end (default 5).")
-    var clipPost: Double?
-
     @Option(name: .customLong("clips-max-bytes"), help: "Keep the clips folder under this many bytes, oldest deleted first.")
     var clipsMaxBytes: Int64?
 
@@ -62,30 +54,22 @@ struct Watch: ParsableCommand {
 
     func validate() throws {
         try cluster.check(urls: urls)
-        try checkRange(segNum, "--seg-num", NumberLimits.segments)
-        try checkRange(fps, "--fps", NumberLimits.framesPerSecond)
-        for (name, value) in [("--window", window), ("--stride", stride), ("--retry-interval", retryInterval), ("--no-frames-timeout", noFramesTimeout)] {
-            try checkRange(value, name, NumberLimits.seconds)
-        }
-        for (name, value) in [("--clip-pre", clipPre), ("--clip-post", clipPost)] { try checkRange(value, name, 0...NumberLimits.seconds.upperBound) }
-        if let rtspTransport, !["tcp", "udp"].contains(rtspTransport) {
-            throw ValidationError("--rtsp-transport must be tcp or udp")
-        }
-        guard WatchRequest.isDecoding(named: decode) else { throw ValidationError("--decode must be auto, all or keyframes") }
+        try checkFlags()
+    }
+
+    func apply(to flags: inout SettingFlags) {
+        (flags.segNum, flags.fps, flags.window, flags.stride) = (segNum, fps, window, stride)
+        (flags.retryInterval, flags.noFramesTimeout, flags.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
+        (flags.clipsMaxBytes, flags.decoding) = (clipsMaxBytes, decode)
     }
 
     func run() throws {
         try reportingFailures {
-            var settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: urls.first ?? "watch"))
-            model.apply(to: &settings)
-            extractors.apply(to: &settings)
+            var flags = SettingFlags()
+            for group in [model, extractors, clipOptions, self] as [any SettingFlagGroup] { group.apply(to: &flags) }
+            let settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: urls.first ?? "watch"), flags: flags)
             var request = WatchRequest(settings: settings)
             request.urls = sinks.cameraURLs(urls)
-            (request.segNum, request.fps, request.window, request.stride) = (segNum, fps, window, stride)
-            (request.retryInterval, request.noFramesTimeout, request.rtspTransport) = (retryInterval, noFramesTimeout, rtspTransport)
-            (request.clipsDirectory, request.clipPre, request.clipPost) = (clips, clipPre, clipPost)
-            request.clipsMaxBytes = clipsMaxBytes
-            request.setDecoding(named: decode)
             if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
             var (cameras, stages) = try cluster.shard(try request.plan())
             let sink = try sinks.request(writesWindows: windowEvents).sink(

@@ -4,7 +4,7 @@ import Cluster
 import Foundation
 
 /// `--cluster URL[,URL]`, `--cluster-name`, `--nats-creds`, `--nats-user`, `--nats-password` (or
-/// $VIGIL_NATS_PASSWORD), `--nats-ca`, `--cluster-retry`, `--cluster-replicas`.
+/// $VIGIL_NATS_PASSWORD), `--nats-token` (or $VIGIL_NATS_TOKEN), `--nats-ca`, `--cluster-retry`, `--cluster-replicas`.
 struct ClusterConnectionOptions: ParsableArguments {
     @Option(help: "NATS server URLs, comma-separated (nats://host:4222; tls:// for TLS).")
     var cluster: String?
@@ -20,6 +20,9 @@ struct ClusterConnectionOptions: ParsableArguments {
 
     @Option(name: .customLong("nats-password"), help: "NATS password (better: $VIGIL_NATS_PASSWORD).")
     var natsPassword: String?
+
+    @Option(name: .customLong("nats-token"), help: "NATS authentication token (better: $VIGIL_NATS_TOKEN).")
+    var natsToken: String?
 
     @Option(name: .customLong("nats-ca"), help: "PEM file of CA certificates to trust; turns TLS on.")
     var natsCA: String?
@@ -38,6 +41,7 @@ struct ClusterConnectionOptions: ParsableArguments {
         options.credentialsFile = natsCreds
         options.user = natsUser
         options.password = natsPassword ?? ProcessInfo.processInfo.environment["VIGIL_NATS_PASSWORD"]
+        options.token = natsToken ?? ProcessInfo.processInfo.environment["VIGIL_NATS_TOKEN"]
         options.caFile = natsCA
         options.retryConnect = clusterRetry
         options.replicas = clusterReplicas

@@ -4,7 +4,7 @@ import Foundation
 import Pipeline
 
 /// `--pipeline` (alias `--config`), `--weights`, `--labels`, `--top-k`.
-struct ModelOptions: ParsableArguments {
+struct ModelOptions: SettingFlagGroup {
     @Option(name: [.customLong("pipeline"), .customLong("config")], help: "Pipeline YAML (Vigil, PaddleVideo or PaddleCV layout).")
     var pipeline: String?
 
@@ -16,10 +16,6 @@ struct ModelOptions: ParsableArguments {
 
     @Option(name: .customLong("top-k"), help: "How many classes to report.")
     var topK: Int?
-
-    func validate() throws {
-        if let topK, topK < 1 { throw ValidationError("--top-k must be at least 1") }
-    }
 
     /// The pipeline file named by `--pipeline`, or the default one when neither it nor `--weights` is given; the
     /// error for having no model at all names `input` (the first thing the command would have classified), if given.
@@ -34,10 +30,9 @@ struct ModelOptions: ParsableArguments {
         return try PipelineConfig.load(contentsOf: url)
     }
 
-    /// Applies these flags to `settings`.
-    func apply(to settings: inout PipelineSettings) {
-        if let weights { settings.weights = URL(fileURLWithPath: weights) }
-        if let labels { settings.labels = URL(fileURLWithPath: labels) }
-        if let topK { settings.topK = topK }
+    func apply(to flags: inout SettingFlags) {
+        flags.weights = weights.map(URL.init(fileURLWithPath:))
+        flags.labels = labels.map(URL.init(fileURLWithPath:))
+        flags.topK = topK
     }
 }

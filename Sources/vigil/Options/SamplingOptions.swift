@@ -3,7 +3,7 @@ import ArgumentParser
 import Pipeline
 
 /// `--fps F` | `--seg-num N`, `--sampling center|random`, `--seed S`, `--size WxH`.
-struct SamplingOptions: ParsableArguments {
+struct SamplingOptions: SettingFlagGroup {
     @Option(help: "Frames per second to sample (default: the pipeline's, else 1).")
     var fps: Double?
 
@@ -21,18 +21,15 @@ struct SamplingOptions: ParsableArguments {
 
     func validate() throws {
         if fps != nil, segNum != nil { throw ValidationError("give --fps or --seg-num, not both") }
-        try checkRange(fps, "--fps", NumberLimits.framesPerSecond)
-        try checkRange(segNum, "--seg-num", NumberLimits.segments)
-        if !PipelineSettings.isFrameSize(size) { throw ValidationError("--size must be WxH with both sides in 1…16384, got '\(size)'") }
+        try checkFlags()
     }
 
-    /// Applies these flags to `settings`.
-    func apply(to settings: inout PipelineSettings) {
-        settings.fps = fps
-        settings.segNum = segNum
-        settings.mode = sampling
-        settings.seed = seed
-        settings.setFrameSize(size)
+    func apply(to flags: inout SettingFlags) {
+        flags.fps = fps
+        flags.segNum = segNum
+        flags.mode = sampling
+        flags.seed = seed
+        flags.frameSize = size
     }
 }
 

@@ -1,0 +1,28 @@
+// CKernels: hand-written small-batch matrix kernels for Tensor (the only importer). Plain C, no library.
+#pragma once
+#include <stddef.h>
+
+/// Width of one panel: 16 floats (one AVX-512 register, two AVX2 registers).
+#define VIGIL_PANEL_WIDTH 16
+
+/// Instruction sets a kernel can be built for; `vigil_panel_best_isa` picks the best this CPU runs.
+typedef enum { VIGIL_ISA_PORTABLE = 0, VIGIL_ISA_AVX2 = 1, VIGIL_ISA_AVX512 = 2 } vigil_isa;
+
+/// Whether this CPU (and its OS) runs kernels of `isa`.
+int vigil_isa_supported(vigil_isa isa);
+
+/// The best instruction set this CPU runs (checked once, then cached).
+vigil_isa vigil_panel_best_isa(void);
+
+/// Floats `vigil_panel_pack` writes for an [n, k] matrix: ceil(n / 16) panels of k × 16 floats.
+size_t vigil_panel_count(size_t n, size_t k);
+
+/// Re-lays row-major w [n, k] (row stride ldw) into panels: panel p holds, for each kk in 0..<k, the 16 floats
+/// w[16p + 0 ... 16p + 15][kk] (rows past n are zero), so a kernel reads each panel as one contiguous stream.
+void vigil_panel_pack(size_t n, size_t k, const float *w, size_t ldw, float *panels);
+
+/// c[m, n] (row stride ldc) = a · wᵀ, with a given transposed: at[kk * lda + j] is a[j][kk] (lda ≥ m), and w as
+/// `vigil_panel_pack` left it. Rows of a in tiles of up to 8; each panel's stream is read once per tile.
+void vigil_panel_gemm(
+    vigil_isa isa, size_t m, size_t n, size_t k, const float *at, size_t lda, const float *panels, float *c,
+    size_t ldc);

@@ -1,0 +1,55 @@
+import Tensor
+import Testing
+
+/// A deterministic pseudo-random float in [−1, 1) (a linear congruential sequence; no Foundation).
+private struct Numbers {
+    var state: UInt64
+    mutating func next() -> Float {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
+    }
+    mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
+}
+
+/// c = a · Wᵀ by every kernel this CPU runs against a double-precision naive reference, on sizes that are not
+/// multiples of the 16-column panel (n, k) nor of the 8-row tile (m = 1…9), with row strides wider than the rows.
+@Test(arguments: PanelGemm.Kernel.allCases.filter(\.isSupported))
+func panelGemmMatchesNaiveProduct(kernel: PanelGemm.Kernel) {
+    var numbers = Numbers(state: 7)
+    for (n, k) in [(1, 1), (5, 3), (16, 16), (17, 31), (33, 7), (70, 40), (130, 19)] {
+        let w = numbers.array(n * k)  // [n, k]
+        var panels = [Float](repeating: .nan, count: PanelGemm.packedCount(rows: n, columns: k))
+        w.withUnsafeBufferPointer { pw in
+            panels.withUnsafeMutableBufferPointer { PanelGemm.pack(pw.baseAddress!, rows: n, columns: k, into: $0.baseAddress!) }
+        }
+        for m in 1...9 {
+            let lda = m + 2, ldc = n + 3
+            let aT = numbers.array(k * lda)  // a[j][kk] at aT[kk * lda + j]
+            var c = [Float](repeating: 42, count: m * ldc)
+            aT.withUnsafeBufferPointer { pa in
+                panels.withUnsafeBufferPointer { pp in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        PanelGemm.multiply(
+                            m: m, n: n, k: k, aT: pa.baseAddress!, lda: lda, panels: pp.baseAddress!,
+                            c: pc.baseAddress!, ldc: ldc, kernel: kernel)
+                    }
+                }
+            }
+            var worst: Float = 0
+            for j in 0..<m {
+                for x in 0..<n {
+                    var sum = 0.0
+                    for kk in 0..<k { sum += Double(aT[kk * lda + j]) * Double(w[x * k + kk]) }
+                    worst = max(worst, abs(c[j * ldc + x] - Float(sum)))
+                }
+                for x in n..<ldc { #expect(c[j * ldc + x] == 42, "\(kernel) m \(m) n \(n) k \(k): wrote past column n") }
+            }
+            #expect(worst <= 1e-5, "\(kernel) m \(m) n \(n) k \(k): off by \(worst)")
+        }
+    }
+}
+
+@Test func panelGemmPicksAKernelThisCPURuns() {
+    #expect(PanelGemm.Kernel.best.isSupported)
+    #expect(PanelGemm.Kernel.portable.isSupported)
+}
