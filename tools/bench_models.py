@@ -114,7 +114,7 @@ def many_videos(videos, frames, threads, repeats, rng):
     started, load_before = time.perf_counter(), os.getloadavg()[0]
     head = AttentionLstmHead([1024, 128], 512, 1024, [8192, 4096], 3862)
     head.eval()
-    weight_bytes = sum(int(np.prod(p.shape)) * 4 for p in head.state_dict().values())
+    weight_bytes = sum(int(np.prod(p.shape)) * 4 for p in head.parameters())  # each tensor once (no LSTM aliases)
     rgb = [rng.uniform(-2, 2, (frames, 1024)).astype("float32") for _ in range(videos)]
     audio = [rng.uniform(-2, 2, (frames, 128)).astype("float32") for _ in range(videos)]
     batched = [tuple(paddle.to_tensor(a) for a in pad(rgb, 1024)), tuple(paddle.to_tensor(a) for a in pad(audio, 128))]
@@ -138,7 +138,7 @@ def many_videos(videos, frames, threads, repeats, rng):
                   "paddle_batch_ms": round(paddle_batch_ms, 1), "paddle_one_at_a_time_ms": round(paddle_single_ms, 1),
                   "paddle_batch_cpu_ms": round(paddle_batch_cpu_ms, 1), "load_average": os.getloadavg()[0]}
         for label, extra in (("batch_1", ["--batch-size", "1"]), ("batch_default", [])):
-            runs = [predict_cpu(weights, files, ["--threads", str(threads), *extra]) for _ in range(repeats)]
+            runs = [predict_cpu(weights, files, extra) for _ in range(repeats)]  # the default policy: a core per branch
             seconds = sorted(r[0] for r in runs)[len(runs) // 2]
             cpu = sorted(r[1] for r in runs)[len(runs) // 2]
             result[f"predict_{label}_s"] = round(seconds, 2)

@@ -3,6 +3,8 @@
 # (default .build/debug/vigil), run from the repository root: NAME.jsonl, or NAME.after.jsonl with --after.
 # NAME.jsonl was recorded once with main's binary at 0eb65a2, before issue #12's consolidation; the watch cases'
 # NAME.after.jsonl with the consolidated binary (its audio rule and sigmoid moved watch's scores: docs/watch.md).
+# predict-lstm-all.jsonl was re-recorded after the recurrent kernel (PanelGemm, #19) changed its summation order: two
+# logits moved in the 8th digit (-0.18821712 → -0.18821715, -0.3667757 → -0.36677572).
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."

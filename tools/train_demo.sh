@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Retrains the demo camera model shipped in samples/models/ (demo.safetensors + demo.labels.txt); docs/demo-model.md.
 # Usage: tools/train_demo.sh [SEED]        (default 7; the same seed gives the same clips, features and weights)
-# Environment: COUNT clips over train/valid/test 5:1:1 (default 840), WORK scratch folder (default .build/demo-data),
+# Environment: COUNT clips over train/valid/test 5:1:1 (default 840; the test split holds only the held-out families
+# of samples/demo/config.json), WORK scratch folder (default .build/demo-data; the photographs and sounds from Debian
+# packages go to WORK/material once, samples/demo/material.sh),
 # JOBS parallel ffmpeg/extract processes (default: the number of cores), KEEP_DATA=1 reuses WORK's clips and features
 # (only training and evaluation run again), VIGIL a vigil binary to use instead of building one.
 # Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
@@ -24,8 +26,9 @@ if [ -z "$vigil" ]; then
 fi
 
 if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
-    rm -rf "$work"
-    samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
+    rm -rf "$work/clips" "$work/features" "$work"/*.list "$work/metrics"
+    [ -s "$work/material/material.tsv" ] || samples/demo/material.sh "$work/material"
+    MATERIAL="$work/material" samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
     for split in train valid test; do
         mkdir -p "$work/features/$split"
         cut -f1 "$work/clips/$split.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
@@ -40,7 +43,7 @@ fi
 mkdir -p "$work/metrics"
 "$vigil" train --config "$config" --train "$work/train.list" --valid "$work/valid.list" --seed "$seed" \
     -o "$weights" > "$work/metrics/train.jsonl"
-rm -f "${weights%.safetensors}.last.safetensors"
+rm -f "${weights%.safetensors}.last.safetensors" "${weights%.safetensors}.last.optimizer.safetensors"
 for split in valid test; do
     xargs "$vigil" eval --weights "$weights" --config "$config" < "$work/$split.list" > "$work/metrics/$split.json"
     xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$work/$split.list" \
@@ -48,4 +51,8 @@ for split in valid test; do
     python3 samples/demo/label_report.py "$work/clips/$split.labels.tsv" "$labels" \
         "$work/metrics/$split.predictions.jsonl" > "$work/metrics/$split.labels.json"
     echo "train_demo: $split: $(tr -d ' \n' < "$work/metrics/$split.json")" >&2
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); q=r["quiet"]
+print("train_demo: %s: %d of %d clips exactly right, %d of %d quiet clips with a false label" % (sys.argv[2],
+      r["exact_label_sets"], r["clips"], q["false_positives"], q["clips"]))' "$work/metrics/$split.labels.json" \
+        "$split" >&2
 done

@@ -127,7 +127,7 @@ public struct EfficientNetLite: Sendable {
                 }
                 let dw = block.depthwise  // hidden → c
                 depthwiseConvolution(
-                    output: c, input: hidden, weights: dw.weights, bias: dw.bias, scratch: scratch, channels: dw.outChannels,
+                    output: c, input: hidden, weights: dw.weights, bias: dw.bias, channels: dw.outChannels,
                     images: images, height: size, width: size, kernel: dw.kernel, stride: block.stride, activation: .relu6)
                 size = samePadding(input: size, kernel: dw.kernel, stride: block.stride).output
                 let outPixels = images * size * size
@@ -159,13 +159,13 @@ public struct EfficientNetLite: Sendable {
         }
     }
 
-    /// Floats of the largest activation [C, N, H, W] per image, and of the largest scratch (im2col or padded plane).
+    /// Floats of the largest activation [C, N, H, W] per image, and of the stem's im2col scratch.
     func bufferSizes() -> (activation: Int, scratch: Int) {
         var size = samePadding(input: Self.imageSize, kernel: 3, stride: 2).output
-        var activation = 32 * size * size, scratch = 27 * size * size
+        var activation = 32 * size * size
+        let scratch = 27 * size * size
         for block in blocks {
             activation = max(activation, block.depthwise.outChannels * size * size)
-            scratch = max(scratch, depthwiseScratchCount(height: size, width: size, kernel: block.depthwise.kernel, stride: block.stride))
             size = samePadding(input: size, kernel: block.depthwise.kernel, stride: block.stride).output
         }
         activation = max(activation, Self.featureDimension * size * size)
@@ -186,7 +186,7 @@ public final class EfficientNetLiteWorkspace {
     /// Logits after `forward` when `wantsLogits`, [N, classes].
     public var logits: [Float]
     private var a: [Float], b: [Float], c: [Float], d: [Float]  // [C, N, H, W] activations
-    private var scratch: [Float]  // im2col columns (stem) or one padded plane (depthwise)
+    private var scratch: [Float]  // im2col columns of the stem
 
     public init(network: EfficientNetLite, batch: Int, logits: Bool) {
         self.batch = batch

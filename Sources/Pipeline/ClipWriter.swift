@@ -97,7 +97,14 @@ final class ClipWriter: @unchecked Sendable {
         return true
     }
 
+    /// How long the writer lets jobs gather once it has written all it had: it wakes a few times a second instead of
+    /// once per packet (each wake-up costs the decode thread a futex call and a context switch).
+    static let gatherSeconds = 0.1
+
     private func nextJob() -> Job? {
+        if let job = mailbox.take(timeoutSeconds: 0) { return job }
+        if mailbox.isFinished { return nil }
+        Thread.sleep(forTimeInterval: Self.gatherSeconds)
         while true {
             if let job = mailbox.take(timeoutSeconds: 1) { return job }
             if mailbox.isFinished { return nil }

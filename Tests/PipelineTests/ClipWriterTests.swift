@@ -2,8 +2,9 @@
 // opening it (as on a hung disk) until the test reads it; the packets sent meanwhile overflow the mailbox.
 import Foundation
 import Media
-@testable import Pipeline
 import Testing
+
+@testable import Pipeline
 
 private func runTool(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
     let process = Process()

@@ -1,21 +1,11 @@
 import Tensor
 import Testing
 
-/// A deterministic pseudo-random float in [−1, 1) (a linear congruential sequence; no Foundation).
-private struct Numbers {
-    var state: UInt64
-    mutating func next() -> Float {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Float(Int64(bitPattern: state >> 11) % 2_000_000) / 1_000_000 - 1
-    }
-    mutating func array(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
-}
-
 /// c = a · Wᵀ by every kernel this CPU runs against a double-precision naive reference, on sizes that are not
 /// multiples of the 16-column panel (n, k) nor of the 8-row tile (m = 1…9), with row strides wider than the rows.
 @Test(arguments: PanelGemm.Kernel.allCases.filter(\.isSupported))
 func panelGemmMatchesNaiveProduct(kernel: PanelGemm.Kernel) {
-    var numbers = Numbers(state: 7)
+    var numbers = TestNumbers(state: 7)
     for (n, k) in [(1, 1), (5, 3), (16, 16), (17, 31), (33, 7), (70, 40), (130, 19)] {
         let w = numbers.array(n * k)  // [n, k]
         var panels = [Float](repeating: .nan, count: PanelGemm.packedCount(rows: n, columns: k))

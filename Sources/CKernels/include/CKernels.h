@@ -26,3 +26,15 @@ void vigil_panel_pack(size_t n, size_t k, const float *w, size_t ldw, float *pan
 void vigil_panel_gemm(
     vigil_isa isa, size_t m, size_t n, size_t k, const float *at, size_t lda, const float *panels, float *c,
     size_t ldc);
+
+/// Depthwise K×K convolution with stride S and TensorFlow "SAME" padding (Depthwise.c): input [C, N, H, W],
+/// weights [C, K, K], bias [C], output [C, N, P, Q] with P = ⌈H/S⌉, Q = ⌈W/S⌉; out = bias + Σ taps, then
+/// min(max(·, 0), 6) when relu6 ≠ 0. Vector kernels for K ∈ {3, 5}, S ∈ {1, 2}; other K and S run portable C.
+/// The input is read unpadded (taps outside the plane count as zero).
+void vigil_depthwise(
+    vigil_isa isa, size_t channels, size_t images, size_t height, size_t width, size_t kernel, size_t stride,
+    const float *input, const float *weights, const float *bias, int relu6, float *output);
+
+/// x[o, m] += bias[o] for o < channels, m < pixels (rows of `pixels` floats), then min(max(·, 0), 6) when relu6 ≠ 0
+/// (BiasActivation.c): the pass after a convolution's sgemm.
+void vigil_bias_activation(vigil_isa isa, float *x, const float *bias, size_t channels, size_t pixels, int relu6);
