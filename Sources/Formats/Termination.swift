@@ -21,6 +21,7 @@ public enum Termination {
         var cleanups: [Int: @Sendable () -> Void] = [:]
         var nextKey = 0
         var last: Int32?
+        var exiting = false
     }
 
     nonisolated(unsafe) private static var state = State()
@@ -58,6 +59,14 @@ public enum Termination {
     /// The last stop signal that arrived, if any (a command that took the signals over exits 128 + it).
     public static var lastSignal: Int32? { state.lock.withLock { state.last } }
 
+    /// Called by a command about to report a failure: when a stop signal is already taking the process down (its
+    /// clean-ups kill plug-ins, which the command may see die first), the failure is that signal's doing, so the
+    /// caller parks here and the signal's path ends the process with 128 + N. Returns at once otherwise.
+    public static func parkIfExiting() {
+        guard state.lock.withLock({ state.exiting }) else { return }
+        while true { pause() }
+    }
+
     /// Forgets the clean-up registered under `key`.
     public static func removeCleanup(_ key: Int) {
         _ = state.lock.withLock { state.cleanups.removeValue(forKey: key) }
@@ -66,6 +75,7 @@ public enum Termination {
     private static func received(_ number: Int32) {
         let (handler, cleanups) = state.lock.withLock {
             state.last = number
+            if state.handler == nil { state.exiting = true }
             return (state.handler, Array(state.cleanups.values))
         }
         if let handler { return handler(number) }

@@ -24,6 +24,10 @@ public enum Startup {
 
     /// The exit status of a command that stopped early on SIGINT, SIGTERM or SIGHUP: 128 + N (130 when none arrived).
     public static var stoppedStatus: Int32 { 128 + (Termination.lastSignal ?? SIGINT) }
+
+    /// Before a failure is reported: if a stop signal is ending the process, let it (exit 128 + N), since the
+    /// failure (a plug-in killed by the signal's clean-up) is its consequence.
+    public static func yieldToStopSignal() { Termination.parkIfExiting() }
 }
 
 /// The process's compute policy: OpenBLAS's thread count and whether AttentionLSTM runs its two branches (rgb,

@@ -8,12 +8,14 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as CustomNSError & LocalizedError {
+        Startup.yieldToStopSignal()
         FileHandle.standardError.write(Data("vigil: \(error.errorDescription ?? "\(error)")\n".utf8))
         throw ExitCode(Int32(truncatingIfNeeded: error.errorCode))
     } catch let error as ExitCode {
         throw error
     } catch {
         // Anything no stage describes (e.g. an encoding failure) is an internal error, still on one line.
+        Startup.yieldToStopSignal()
         FileHandle.standardError.write(Data("vigil: internal error: \(error)\n".utf8))
         throw ExitCode(70)
     }
