@@ -83,7 +83,7 @@ def paddle_cluster(frames, repeats, rng, directory=None):
     rgb = paddle.to_tensor(rng.uniform(-2, 2, (1, frames, 1024)).astype("float32"))
     audio = paddle.to_tensor(rng.uniform(-2, 2, (1, frames, 128)).astype("float32"))
     with paddle.no_grad():
-        return median_ms(lambda: model(rgb, audio, 0.5, training=False).numpy(), repeats), files
+        return median_ms(lambda: model([rgb, audio], 0.5, training=False).numpy(), repeats), files
 
 
 def predict_cpu(weights, features, extra):
@@ -174,6 +174,10 @@ def main():
     parser.add_argument("--end-to-end", action="store_true", help="also time `vigil predict` from full-size files")
     parser.add_argument("--videos", type=int, help="AttentionLSTM: N videos, whole `vigil predict` vs Paddle")
     parser.add_argument("--frames", type=int, default=300, help="frames per video with --videos")
+    parser.add_argument("--policy", choices=["threads", "default"], default="threads",
+                        help="Vigil's side: 'threads' hands --threads to OpenBLAS with AttentionLSTM's branches in turn "
+                             "(the documented figures); 'default' is vigil's own ComputePolicy (one OpenBLAS thread, "
+                             "the branches on their own threads)")
     args = parser.parse_args()
     paddle.set_device("cpu")
     rng = np.random.default_rng(0)
@@ -181,14 +185,16 @@ def main():
         return many_videos(args.videos, args.frames, args.threads, args.repeats, rng)
     binary = os.path.join(ROOT, ".build", "release", "bench-models")
     for model, frames, paddle_fn in (("attention_lstm", 300, paddle_lstm), ("attention_cluster", 100, paddle_cluster)):
-        out = subprocess.run([binary, model, "--frames", str(frames), "--threads", str(args.threads),
+        policy = (["--threads", str(args.threads)] if args.policy == "threads"
+                  else ["--threads", "1", "--concurrent-branches", "1"])
+        out = subprocess.run([binary, model, "--frames", str(frames), *policy,
                               "--repeats", str(args.repeats)], check=True, capture_output=True, text=True)
         vigil = json.loads(out.stdout)
         with tempfile.TemporaryDirectory() as directory:
             paddle_ms, files = paddle_fn(frames, args.repeats, rng, directory if args.end_to_end else None)
             predict = {}
             if files:
-                extra = ["--threads", str(args.threads)] + (["--seg-num", str(frames)] if model == "attention_cluster" else [])
+                extra = (["--threads", str(args.threads)] if args.policy == "threads" else []) + (["--seg-num", str(frames)] if model == "attention_cluster" else [])
                 for label, weights in (("pdparams", files[0]),):
                     seconds, peak = end_to_end(weights, files[1], extra)
                     predict[f"predict_{label}_s"] = round(seconds, 2)
@@ -199,7 +205,7 @@ def main():
                 predict["predict_safetensors_s"] = round(seconds, 2)
                 predict["predict_safetensors_peak_mb"] = round(peak / 2**20, 1)
         print(json.dumps({
-            "model": model, "frames": frames, "threads": args.threads, "kernel": vigil["kernel"],
+            "model": model, "frames": frames, "threads": args.threads, "policy": args.policy, "kernel": vigil["kernel"],
             "vigil_ms": round(vigil["median_ms"], 1), "paddle_ms": round(paddle_ms, 1),
             "ratio": round(vigil["median_ms"] / paddle_ms, 3),
             "parameters": vigil["parameters"], "weight_mb": round(vigil["weight_bytes"] / 2**20, 1),
