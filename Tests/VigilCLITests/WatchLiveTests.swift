@@ -70,7 +70,9 @@ import Testing
         let port = freePort()
         let url = "rtsp://127.0.0.1:\(port)/cam"
         var server = try rtspServer(port: port)
-        let slack = ["--no-frames-timeout", "10"]  // an RTSP session with a live encoder takes a while to set up
+        // An RTSP session with a live encoder takes a while to set up; under a full suite the GStreamer server may
+        // answer PLAY with 503 while its media is still preparing, so retries come every 1–6 s, not 5–30 s.
+        let slack = ["--no-frames-timeout", "10", "--retry-interval", "1"]
         let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack))
         let udp = try ChildProcess(
             vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]))
