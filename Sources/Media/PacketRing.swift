@@ -71,7 +71,8 @@ public final class PacketRing {
         packets.removeFirst(end)
         byteCount -= removed
         if counted { droppedPackets += end }
-        keyframes = keyframes.dropFirst().map { $0 - end }
+        keyframes.removeFirst()
+        for index in keyframes.indices { keyframes[index] -= end }  // in place: no allocation per GOP
         if packets.isEmpty { newest = -.infinity }
     }
 }
