@@ -276,9 +276,11 @@ final class CameraClips: @unchecked Sendable {
 }
 
 extension Camera {
-    /// A clip or snapshot could not be written: a status line (the camera stays online) and a log line.
+    /// A clip or snapshot could not be written: a status line with the camera's state as it stands (the problem does
+    /// not change it: an online camera stays online, one reconnecting after its sender died mid-clip says so) and a
+    /// log line.
     func clipProblem(_ reason: String) {
         FileHandle.standardError.write(Data("vigil: \(spec.name): \(reason)\n".utf8))
-        write([.status(StatusEvent(camera: spec.name, state: .online, reason: reason))])
+        write([.status(StatusEvent(camera: spec.name, state: currentState, reason: reason))])
     }
 }
