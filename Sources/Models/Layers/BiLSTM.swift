@@ -30,11 +30,13 @@ struct BiLSTM {
         let hid = hidden
         forwardDirection.backward(
             dx: dx, dGates: buffers.dGates.pointer, dState: buffers.state.pointer, dCell: buffers.dCell.pointer,
-            stepGrad: buffers.recurrent.pointer, dh: dh, h: h, hStride: 2 * hid,
+            stepGrad: buffers.recurrent.pointer, stepGradT: buffers.recurrentT.pointer, panels: buffers.panels.pointer,
+            dh: dh, h: h, hStride: 2 * hid,
             gates: buffers.gatesForward.pointer, cell: buffers.cellForward.pointer, x: x, seqs: seqs)
         backwardDirection.backward(
             dx: dx, dGates: buffers.dGates.pointer, dState: buffers.state.pointer, dCell: buffers.dCell.pointer,
-            stepGrad: buffers.recurrent.pointer, dh: dh + hid, h: h + hid, hStride: 2 * hid,
+            stepGrad: buffers.recurrent.pointer, stepGradT: buffers.recurrentT.pointer, panels: buffers.panels.pointer,
+            dh: dh + hid, h: h + hid, hStride: 2 * hid,
             gates: buffers.gatesBackward.pointer, cell: buffers.cellBackward.pointer, x: x, seqs: seqs)
     }
 }
@@ -50,6 +52,8 @@ final class BiLSTMBuffers {
     let recurrent = Scratch()  // [B, 4H] h W_hhᵀ (forward) / step gate gradients (backward)
     let dGates = Scratch()  // [N, 4H] (training only)
     let dCell = Scratch()  // [B, H] (training only)
+    let recurrentT = Scratch()  // [4H, B] step gate gradients, K-major for PanelGemm (training only)
+    let panels = Scratch()  // W_hhᵀ packed for PanelGemm, one direction at a time (training only, 16 MB at H = 1024)
     /// Sizes the buffers for N rows and B videos.
     func reserve(rows: Int, videos: Int, hidden: Int, training: Bool) {
         for buffer in [gatesForward, gatesBackward] { buffer.reserve(rows * 4 * hidden) }
@@ -59,6 +63,8 @@ final class BiLSTMBuffers {
         if training {
             dGates.reserve(rows * 4 * hidden)
             dCell.reserve(videos * hidden)
+            recurrentT.reserve(videos * 4 * hidden)
+            panels.reserve(PanelGemm.packedCount(rows: hidden, columns: 4 * hidden))
         }
     }
 }

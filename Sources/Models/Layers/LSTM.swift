@@ -78,17 +78,22 @@ struct LSTMDirection {
     /// Back-propagation through time.
     /// - dx [N, E] += d loss/dx; parameter gradients accumulate.
     /// - dGates [N, 4H]: scratch for pre-activation gate gradients; dState [B, H], dCell [B, H], stepGrad [B, 4H]:
-    ///   scratch. dh [N, S]: d loss/d h (H columns read). h, gates, cell, x: as `forward` left them.
+    ///   scratch; stepGradT [4H, B] and panels [`PanelGemm.packedCount(rows: H, columns: 4H)`]: scratch.
+    ///   dh [N, S]: d loss/d h (H columns read). h, gates, cell, x: as `forward` left them.
+    /// The recurrent product d h_{t−1} = stepGrad W_hh is `PanelGemm`'s: W_hhᵀ is packed into panels once per call,
+    /// then every step streams it once for all running videos (OpenBLAS would re-pack W_hh at every step).
     func backward(
         dx: UnsafeMutablePointer<Float>?, dGates: UnsafeMutablePointer<Float>,
         dState: UnsafeMutablePointer<Float>, dCell: UnsafeMutablePointer<Float>, stepGrad: UnsafeMutablePointer<Float>,
+        stepGradT: UnsafeMutablePointer<Float>, panels: UnsafeMutablePointer<Float>,
         dh: UnsafePointer<Float>, h: UnsafePointer<Float>, hStride: Int, gates: UnsafePointer<Float>,
         cell: UnsafePointer<Float>, x: UnsafePointer<Float>, seqs: PackedSequences
     ) {
         let (hid, g4, e, n) = (hidden, 4 * hidden, inputWidth, seqs.total)
         dState.update(repeating: 0, count: seqs.count * hid)
         dCell.update(repeating: 0, count: seqs.count * hid)
-        weightHH.withValue { whh in
+        weightHH.withValue { PanelGemm.packTransposed($0, rows: hid, columns: g4, into: panels) }
+        do {
             for s in stride(from: seqs.maxLength - 1, through: 0, by: -1) {
                 let active = seqs.activeCounts[s]
                 for j in 0..<active {
@@ -117,8 +122,13 @@ struct LSTMDirection {
                     }
                     (dGates + r * g4).update(from: sg, count: g4)
                 }
-                if s > 0 {  // d h_{s−1} [active, H] = stepGrad W_hh
-                    sgemm(m: active, n: hid, k: g4, a: stepGrad, lda: g4, b: whh, ldb: hid, c: dState, ldc: hid)
+                if s > 0 {  // d h_{s−1} [active, H] = stepGrad W_hh, stepGrad given K-major as PanelGemm reads it
+                    for j in 0..<active {
+                        let sg = stepGrad + j * g4
+                        for k in 0..<g4 { stepGradT[k * active + j] = sg[k] }
+                    }
+                    PanelGemm.multiply(
+                        m: active, n: hid, k: g4, aT: stepGradT, lda: active, panels: panels, c: dState, ldc: hid)
                 }
             }
         }
