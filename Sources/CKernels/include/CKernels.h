@@ -21,10 +21,21 @@ size_t vigil_panel_count(size_t n, size_t k);
 /// w[16p + 0 ... 16p + 15][kk] (rows past n are zero), so a kernel reads each panel as one contiguous stream.
 void vigil_panel_pack(size_t n, size_t k, const float *w, size_t ldw, float *panels);
 
+/// The panels `vigil_panel_pack` writes for wᵀ [n, k], read from row-major w [k, n] (row stride ldw ≥ n): for
+/// c = a · w (the LSTM's backward d h = d gates · W_hh) without materialising wᵀ. Each panel row is one 16-float copy.
+void vigil_panel_pack_transposed(size_t n, size_t k, const float *w, size_t ldw, float *panels);
+
 /// c[m, n] (row stride ldc) = a · wᵀ, with a given transposed: at[kk * lda + j] is a[j][kk] (lda ≥ m), and w as
 /// `vigil_panel_pack` left it. Rows of a in tiles of up to 8; each panel's stream is read once per tile.
 void vigil_panel_gemm(
     vigil_isa isa, size_t m, size_t n, size_t k, const float *at, size_t lda, const float *panels, float *c,
+    size_t ldc);
+
+/// c[m, n] (row stride ldc) = a · wᵀ with a [m, k] (row stride lda) and w [n, k] (row stride ldw) both row-major, as
+/// stored (RowGemm.c): no packed copy of w. Rows of a in tiles of up to 8; each row of w is read once per tile, and
+/// row j's results do not depend on m (the same lanes and order for every tile shape).
+void vigil_row_gemm(
+    vigil_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda, const float *w, size_t ldw, float *c,
     size_t ldc);
 
 /// Depthwise K×K convolution with stride S and TensorFlow "SAME" padding (Depthwise.c): input [C, N, H, W],
