@@ -27,7 +27,8 @@ private func expectExact(_ path: String, _ indices: [Int], against reference: [V
     return report
 }
 
-private func clip(_ name: String) throws -> String {
+/// The test clip called `name` (the arguments of the tests below and of SampleTableIndexTests).
+func clip(_ name: String) throws -> String {
     switch name {
     case "h264-open-gop": try TestMedia.h264OpenGOP()
     case "h264-open-gop-mp4": try TestMedia.h264OpenGOPMP4()

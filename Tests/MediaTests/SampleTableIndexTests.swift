@@ -24,16 +24,7 @@ private func expectSame(_ table: VideoIndex, _ packets: VideoIndex, _ name: Stri
 
 @Test(arguments: ["h264", "h264-edit-list", "h264-open-gop-mp4", "h264-mov", "mpeg4", "hevc-open-gop"])
 func sampleTableIndexEqualsTheDemuxPass(_ name: String) throws {
-    let path = try {
-        switch name {
-        case "h264-edit-list": try TestMedia.h264EditList()
-        case "h264-open-gop-mp4": try TestMedia.h264OpenGOPMP4()
-        case "h264-mov": try TestMedia.h264MOV()
-        case "mpeg4": try TestMedia.mpeg4()
-        case "hevc-open-gop": try TestMedia.hevcOpenGOP()
-        default: try TestMedia.h264LongGOP()
-        }
-    }()
+    let path = try clip(name)
     let (table, packets) = try indexes(path)
     let index = try #require(table, "\(name): the sample table should be trusted")
     expectSame(index, packets, name)
