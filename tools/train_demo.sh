@@ -7,8 +7,10 @@
 # JOBS parallel ffmpeg/extract processes (default: the number of cores), KEEP_DATA=1 reuses WORK's clips and features
 # (only training and evaluation run again), VIGIL a vigil binary to use instead of building one.
 # Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
-# put the labels in the records → `vigil train` (AttentionCluster, samples/demo/train.yaml) → `vigil eval` and
-# per-label figures on the validation and on the held-out test split → WORK/metrics/, a summary on stderr.
+# put the labels in the records → `vigil train` twice (AttentionCluster, samples/demo/train.yaml): on the clips
+# without config.json's validation_families, validated on those, to choose the epochs; then on all train and valid
+# clips for that many epochs, the last epoch shipped → `vigil eval` and
+# per-label figures on the held-out test split → WORK/metrics/, a summary on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed=${1:-7}
@@ -26,7 +28,7 @@ if [ -z "$vigil" ]; then
 fi
 
 if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
-    rm -rf "$work/clips" "$work/features" "$work"/*.list "$work/metrics"
+    rm -rf "$work/clips" "$work/features" "$work"/*.list "$work/metrics" "$work/select"
     [ -s "$work/material/material.tsv" ] || samples/demo/material.sh "$work/material"
     MATERIAL="$work/material" samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
     for split in train valid test; do
@@ -40,11 +42,22 @@ if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
     echo "train_demo: features of $(cat "$work"/*.list | wc -l) clips in $work/features" >&2
 fi
 
-mkdir -p "$work/metrics"
-"$vigil" train --config "$config" --train "$work/train.list" --valid "$work/valid.list" --seed "$seed" \
-    -o "$weights" > "$work/metrics/train.jsonl"
-rm -f "${weights%.safetensors}.last.safetensors" "${weights%.safetensors}.last.optimizer.safetensors"
-for split in valid test; do
+mkdir -p "$work/metrics" "$work/select"
+# 1. Choose the number of epochs on families the training never saw: the train and valid clips with one of
+#    config.json's validation_families validate a model trained on the others; the epoch with the lowest validation
+#    loss wins. 2. Train on all train and valid clips for that many epochs and ship the last epoch.
+python3 samples/demo/family_split.py samples/demo/config.json "$work/select/train.list" "$work/select/valid.list" \
+    "$work/clips/train.labels.tsv" "$work/train.list" "$work/clips/valid.labels.tsv" "$work/valid.list"
+"$vigil" train --config "$config" --train "$work/select/train.list" --valid "$work/select/valid.list" --seed "$seed" \
+    -o "$work/select/model.safetensors" > "$work/metrics/select.jsonl"
+epochs=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(min(r, key=lambda e: (e["valid_loss"], e["epoch"]))["epoch"] + 1)' "$work/metrics/select.jsonl")
+echo "train_demo: $epochs epochs (lowest loss on the validation families)" >&2
+cat "$work/train.list" "$work/valid.list" > "$work/all.list"
+"$vigil" train --config "$config" --train "$work/all.list" --valid "$work/valid.list" --epochs "$epochs" \
+    --seed "$seed" -o "$work/select/final.safetensors" > "$work/metrics/train.jsonl"
+cp "$work/select/final.last.safetensors" "$weights"
+for split in test; do  # the valid clips are training clips now
     xargs "$vigil" eval --weights "$weights" --config "$config" < "$work/$split.list" > "$work/metrics/$split.json"
     xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$work/$split.list" \
         > "$work/metrics/$split.predictions.jsonl"
