@@ -29,17 +29,34 @@ if [ -z "$vigil" ]; then
     vigil="$(swift build -c release --show-bin-path)/vigil"
 fi
 
+# extract CLIPS_DIR TSV FEATURES_DIR LIST: `vigil extract` of every clip of TSV (paths relative to CLIPS_DIR) into
+# FEATURES_DIR, the labels put into the records, their paths written to LIST.
+extract() {
+    mkdir -p "$3/$(dirname "$(head -1 "$2" | cut -f1)")"
+    cut -f1 "$2" | VIGIL="$vigil" CLIPS="$1" FEATURES="$3" LOG="$work/extract.log" xargs -P "$jobs" -I{} bash -c \
+        'f={}; "$VIGIL" extract "$CLIPS/$f" -o "$FEATURES/${f%.mp4}.safetensors" --fps 1 >/dev/null 2>>"$LOG"'
+    python3 samples/demo/label_features.py "$2" "$labels" "$3" > "$4"
+}
+
+# evaluate LIST TSV NAME: eval, predictions and per-label figures of the shipped weights in metrics/NAME.*.
+evaluate() {
+    xargs "$vigil" eval --weights "$weights" --config "$config" < "$1" > "$work/metrics/$3.json"
+    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$1" \
+        > "$work/metrics/$3.predictions.jsonl"
+    python3 samples/demo/label_report.py "$2" "$labels" "$work/metrics/$3.predictions.jsonl" \
+        > "$work/metrics/$3.labels.json"
+    echo "train_demo: $3: $(tr -d ' \n' < "$work/metrics/$3.json")" >&2
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); q=r["quiet"]
+print("train_demo: %s: %d of %d clips exactly right, %d of %d quiet clips with a false label" % (sys.argv[2],
+      r["exact_label_sets"], r["clips"], q["false_positives"], q["clips"]))' "$work/metrics/$3.labels.json" "$3" >&2
+}
+
 if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
     rm -rf "$work/clips" "$work/features" "$work"/*.list "$work/metrics" "$work/select"
     [ -s "$work/material/material.tsv" ] || samples/demo/material.sh "$work/material"
     MATERIAL="$work/material" samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
     for split in train valid test; do
-        mkdir -p "$work/features/$split"
-        cut -f1 "$work/clips/$split.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
-            'f={}; "$VIGIL" extract "$WORK/clips/$f" -o "$WORK/features/${f%.mp4}.safetensors" --fps 1 \
-                 >/dev/null 2>>"$WORK/extract.log"'
-        python3 samples/demo/label_features.py "$work/clips/$split.labels.tsv" "$labels" "$work/features" \
-            > "$work/$split.list"
+        extract "$work/clips" "$work/clips/$split.labels.tsv" "$work/features" "$work/$split.list"
     done
     echo "train_demo: features of $(cat "$work"/*.list | wc -l) clips in $work/features" >&2
 fi
@@ -59,18 +76,7 @@ cat "$work/train.list" "$work/valid.list" > "$work/all.list"
 "$vigil" train --config "$config" --train "$work/all.list" --valid "$work/valid.list" --epochs "$epochs" \
     --seed "$seed" -o "$work/select/final.safetensors" > "$work/metrics/train.jsonl"
 cp "$work/select/final.last.safetensors" "$weights"
-for split in test; do  # the valid clips are training clips now
-    xargs "$vigil" eval --weights "$weights" --config "$config" < "$work/$split.list" > "$work/metrics/$split.json"
-    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$work/$split.list" \
-        > "$work/metrics/$split.predictions.jsonl"
-    python3 samples/demo/label_report.py "$work/clips/$split.labels.tsv" "$labels" \
-        "$work/metrics/$split.predictions.jsonl" > "$work/metrics/$split.labels.json"
-    echo "train_demo: $split: $(tr -d ' \n' < "$work/metrics/$split.json")" >&2
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); q=r["quiet"]
-print("train_demo: %s: %d of %d clips exactly right, %d of %d quiet clips with a false label" % (sys.argv[2],
-      r["exact_label_sets"], r["clips"], q["false_positives"], q["clips"]))' "$work/metrics/$split.labels.json" \
-        "$split" >&2
-done
+evaluate "$work/test.list" "$work/clips/test.labels.tsv" test  # the valid clips are training clips now
 
 extra=${EXTRA_TEST:-0}
 if [ "$extra" -gt 0 ]; then
@@ -95,21 +101,8 @@ PY
         clip=$(grep -oE "[^ ']*test/test_[0-9]+\.mp4" <<< "$command" | tail -1)
         [ -s "$clip" ] || echo "$command"
     done < "$work/extra/commands.sh" | xargs -P "$jobs" -d '\n' -I{} bash -c {}
-    mkdir -p "$work/extra/features/test"
-    cut -f1 "$work/extra/more.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
-        'f={}; "$VIGIL" extract "$WORK/extra/$f" -o "$WORK/extra/features/${f%.mp4}.safetensors" --fps 1 \
-             >/dev/null 2>>"$WORK/extract.log"'
-    python3 samples/demo/label_features.py "$work/extra/more.labels.tsv" "$labels" "$work/extra/features" \
-        > "$work/extra/more.list"
+    extract "$work/extra" "$work/extra/more.labels.tsv" "$work/extra/features" "$work/extra/more.list"
     cat "$work/clips/test.labels.tsv" "$work/extra/more.labels.tsv" > "$work/metrics/test-all.labels.tsv"
     cat "$work/test.list" "$work/extra/more.list" > "$work/test-all.list"
-    xargs "$vigil" eval --weights "$weights" --config "$config" < "$work/test-all.list" > "$work/metrics/test-all.json"
-    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$work/test-all.list" \
-        > "$work/metrics/test-all.predictions.jsonl"
-    python3 samples/demo/label_report.py "$work/metrics/test-all.labels.tsv" "$labels" \
-        "$work/metrics/test-all.predictions.jsonl" > "$work/metrics/test-all.labels.json"
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); q=r["quiet"]
-print("train_demo: test and %s more: %d of %d clips exactly right, %d of %d quiet clips with a false label" % (
-      sys.argv[2], r["exact_label_sets"], r["clips"], q["false_positives"], q["clips"]))' \
-        "$work/metrics/test-all.labels.json" "$extra" >&2
+    evaluate "$work/test-all.list" "$work/metrics/test-all.labels.tsv" test-all
 fi
