@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs fuzz targets for a fixed number of executions each (default 1,000,000) and prints a table.
-#   Fuzz/run.sh [RUNS] [TARGET...]      targets: pickle safetensors tfrecord savecombine labelmap (Formats),
+#   Fuzz/run.sh [RUNS] [TARGET...]      targets: pickle safetensors tfrecord savecombine labelmap torch (Formats),
 #                                       yaml exec-reply exec-child (Pipeline); one binary, FuzzTargets
 #   MAX_SECONDS=600 Fuzz/run.sh ...      also stop each target after that many seconds (default: no limit)
 # With no TARGET every target runs except exec-child, which starts a real plug-in process per input and manages a
@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pickle safetensors tfrecord savecombine labelmap yaml exec-reply)
+[ ${#targets[@]} -gt 0 ] || targets=(pickle safetensors tfrecord savecombine labelmap torch yaml exec-reply)
 
 swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --product FuzzTargets >&2
 binary=.build/release/FuzzTargets
@@ -24,7 +24,7 @@ mkdir -p findings
 printf '%-12s %12s %8s %10s %s\n' target executions findings seconds corpus
 for target in "${targets[@]}"; do
     case "$target" in
-        pickle|safetensors|tfrecord|savecombine|labelmap)
+        pickle|safetensors|tfrecord|savecombine|labelmap|torch)
             limits=(-max_len=16384 -rss_limit_mb=1024 -malloc_limit_mb=64) ;;
         yaml|exec-reply|exec-child)
             limits=(-max_len=4096 -rss_limit_mb=4096 -malloc_limit_mb=2048) ;;

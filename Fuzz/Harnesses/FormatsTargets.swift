@@ -41,7 +41,7 @@ func check(_ holds: Bool, _ target: String, _ what: String) {
 
 /// Runs `data` through the Formats parser named `target`; false when no Formats target has that name.
 func fuzzFormats(_ target: String, _ data: Data) -> Bool {
-    let targets = ["pickle", "safetensors", "tfrecord", "labelmap", "savecombine"]
+    let targets = ["pickle", "safetensors", "tfrecord", "labelmap", "savecombine", "torch"]
     guard targets.contains(target) else { return false }
     let start = threadCPUSeconds()
     defer {
@@ -71,6 +71,15 @@ func fuzzFormats(_ target: String, _ data: Data) -> Bool {
         }
     case "labelmap":
         _ = try? LabelMap.parse(data, path: "fuzz")
+    case "torch":
+        // PyTorch checkpoints, legacy and zip: the loaded tensors hold at most twice the storages' elements plus
+        // 2^20 (TorchLayout.materialize), and the storages are bounded by the file (at most 4 bytes per byte once
+        // widened to Float32).
+        if let checkpoint = try? TorchCheckpoint(data, path: "fuzz") {
+            let elements = checkpoint.tensors.values.reduce(0) { $0 + $1.count }
+            check(elements <= 2 * data.count + (1 << 20), target, "\(elements) elements from \(data.count) bytes")
+            check(checkpoint.names.count == checkpoint.tensors.count, target, "names and tensors differ in number")
+        }
     case "savecombine":
         _ = try? SaveCombine.read(data, names: ["a", "b"], path: "fuzz")
     default:

@@ -1,5 +1,5 @@
 // FuzzTargets: the one libFuzzer executable; the FUZZ_TARGET environment variable picks which target it runs
-// (FormatsTargets.swift: pickle, safetensors, tfrecord, labelmap, savecombine; PipelineTargets.swift: yaml,
+// (FormatsTargets.swift: pickle, safetensors, tfrecord, labelmap, savecombine, torch; PipelineTargets.swift: yaml,
 // exec-reply, exec-child). Fuzz/run.sh builds and runs it.
 import Foundation
 
