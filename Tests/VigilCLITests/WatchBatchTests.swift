@@ -45,8 +45,8 @@ import Testing
     @Test func batchedWindowsOfFourCamerasScoreAsOneAtATime() throws {
         let fixture = try WatchFixture()
         let pipeline = try cameras(fixture)
-        let alone = try watch(fixture, pipeline, ["--batch-size", "1"])
-        let batched = try watch(fixture, pipeline, [])  // the default, 16
+        let alone = try watch(fixture, pipeline, [])  // the default, 1
+        let batched = try watch(fixture, pipeline, ["--batch-size", "16"])
         let pairs = try watch(fixture, pipeline, ["--batch-size", "2"])
         #expect(!alone.stderr.contains("forward passes"))
         #expect(batched.stderr.contains("windows classified in"), "\(batched.stderr)")
