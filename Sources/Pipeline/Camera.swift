@@ -40,7 +40,7 @@ final class Camera: @unchecked Sendable {
         self.finished = finished
         watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
-        classifier = try stages.model.instance()
+        classifier = try stages.batcher?.classifier ?? stages.model.instance()  // batched: the one shared instance
         clips = try spec.settings.clips.map { settings in
             try CameraClips(camera: spec.name, settings: settings, isFile: spec.isLocalFile) { [weak self] in
                 self?.clipProblem($0)
