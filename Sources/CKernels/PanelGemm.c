@@ -36,6 +36,18 @@ void vigil_panel_pack(size_t n, size_t k, const float *w, size_t ldw, float *pan
     }
 }
 
+void vigil_panel_pack_transposed(size_t n, size_t k, const float *w, size_t ldw, float *panels) {
+    size_t count = (n + PW - 1) / PW;
+    for (size_t p = 0; p < count; p++) {
+        float *out = panels + p * k * PW;
+        size_t rows = n - p * PW < PW ? n - p * PW : PW;
+        for (size_t kk = 0; kk < k; kk++) {
+            memcpy(out + kk * PW, w + kk * ldw + p * PW, rows * sizeof(float));
+            for (size_t i = rows; i < PW; i++) out[kk * PW + i] = 0;
+        }
+    }
+}
+
 // MARK: micro-kernels. Each computes tile[MR][NP * 16] = at[:, 0..<MR]ᵀ · panels[0..<NP] and stores it at `c`
 // (row stride ldc). MR and NP are constants at every call site (the dispatch switches below), so the loops unroll
 // and the accumulators live in registers.

@@ -37,7 +37,9 @@ public struct WatchRequest: Sendable {
         var stages = WatchStages(
             frameSize: size, makeExtractor: makeExtractor, makeAudioExtractor: makeAudioExtractor, model: model,
             topK: settings.topK, policy: try Self.policy(config.watch.events))
-        if batchSize > 1 { stages.batcher = WindowBatcher(classifier: probe, batchSize: batchSize) }
+        if batchSize > 1 {
+            stages.batcher = WindowBatcher(classifiers: try WindowBatcher.passes(of: model, first: probe), batchSize: batchSize)
+        }
         let entries = urls.isEmpty
             ? config.cameras.map { Self.resolved($0, against: config.source) }
             : urls.map { CameraConfig(name: CameraSpec.displayName($0), url: $0) }

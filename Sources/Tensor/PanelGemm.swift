@@ -49,6 +49,14 @@ public enum PanelGemm {
         vigil_panel_pack(n, k, w, ldw ?? k, panels)
     }
 
+    /// The panels `pack` writes for wᵀ [n, k], read from row-major w [k, n] (row stride ldw, default n): then
+    /// `multiply` gives c = a · w (e.g. d h = d gates · W_hh) with no transposed copy of w.
+    public static func packTransposed(
+        _ w: UnsafePointer<Float>, rows n: Int, columns k: Int, ldw: Int? = nil, into panels: UnsafeMutablePointer<Float>
+    ) {
+        vigil_panel_pack_transposed(n, k, w, ldw ?? n, panels)
+    }
+
     /// c[m, n] (row stride ldc) = a · Wᵀ, W [n, k] as `pack` left it in `panels`; a is given transposed, K-major:
     /// `aT[kk * lda + j]` is a[j][kk] (lda ≥ m). Single-threaded; rows in tiles of 8 (AVX-512).
     public static func multiply(

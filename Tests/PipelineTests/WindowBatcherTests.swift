@@ -36,7 +36,7 @@ private func windows(_ model: String) throws -> [(rgb: RollingWindow, audio: Rol
 private func batcher(_ model: String, batchSize: Int) throws -> WindowBatcher {
     let weights = try CheckedWeights(fixtures.appendingPathComponent("\(model)/weights.pdparams"), model: nil)
     let shared = WatchModel(kind: weights.type, segNum: 3, weights: weights.file.tensors, labels: [])
-    return WindowBatcher(classifier: try shared.instance(), batchSize: batchSize)
+    return WindowBatcher(classifiers: [try shared.instance(), try shared.instance()], batchSize: batchSize)
 }
 
 private func worstDifference(_ a: [Float], _ b: [Float]) -> Float {

@@ -43,3 +43,26 @@ func panelGemmMatchesNaiveProduct(kernel: PanelGemm.Kernel) {
     #expect(PanelGemm.Kernel.best.isSupported)
     #expect(PanelGemm.Kernel.portable.isSupported)
 }
+
+/// `packTransposed` of w [k, n] writes exactly what `pack` writes for the materialised wᵀ [n, k].
+@Test func panelPackTransposedEqualsPackingTheTranspose() {
+    var numbers = TestNumbers(state: 3)
+    for (n, k) in [(1, 1), (10, 40), (16, 5), (33, 17)] {
+        let ldw = n + 2
+        let w = numbers.array(k * ldw)  // [k, n] at row stride ldw
+        var transposed = [Float](repeating: 0, count: n * k)
+        for kk in 0..<k { for x in 0..<n { transposed[x * k + kk] = w[kk * ldw + x] } }
+        let count = PanelGemm.packedCount(rows: n, columns: k)
+        var expected = [Float](repeating: .nan, count: count)
+        var panels = [Float](repeating: .nan, count: count)
+        transposed.withUnsafeBufferPointer { t in
+            expected.withUnsafeMutableBufferPointer { PanelGemm.pack(t.baseAddress!, rows: n, columns: k, into: $0.baseAddress!) }
+        }
+        w.withUnsafeBufferPointer { pw in
+            panels.withUnsafeMutableBufferPointer {
+                PanelGemm.packTransposed(pw.baseAddress!, rows: n, columns: k, ldw: ldw, into: $0.baseAddress!)
+            }
+        }
+        #expect(panels == expected, "n \(n) k \(k)")
+    }
+}

@@ -170,8 +170,30 @@ public struct NumpyArray: Sendable, Equatable {
         Tensor(shape: shape, scalars: floats())
     }
 
-    /// Bytes per step when converting a mapped array piece by piece.
-    static let releaseChunk = 8 << 20
+    /// Bytes per step when converting or comparing a mapped array piece by piece: at most this much of the file is
+    /// resident beside the converted tensors (a 1 MB step costs nothing measurable over 8 MB).
+    static let releaseChunk = 1 << 20
+
+    /// Whether `other` holds the same bytes, compared piece by piece, each piece of both handed to `release` once
+    /// compared (LSTM aliases: two 16 MB copies of W_hh are never resident in full at once).
+    func sameBytes(as other: NumpyArray, releasing release: (Data) -> Void) -> Bool {
+        defer {  // whole arrays too: the pages a piece boundary split belong to neither piece
+            release(data)
+            release(other.data)
+        }
+        guard data.count == other.data.count else { return false }
+        var offset = 0
+        while offset < data.count {
+            let end = min(data.count, offset + NumpyArray.releaseChunk)
+            let mine = data[(data.startIndex + offset)..<(data.startIndex + end)]
+            let theirs = other.data[(other.data.startIndex + offset)..<(other.data.startIndex + end)]
+            guard mine == theirs else { return false }
+            release(mine)
+            release(theirs)
+            offset = end
+        }
+        return true
+    }
 
     /// The array as a tensor, handing each converted piece of `data` to `release` as soon as it is copied, so a
     /// memory-mapped source and its copy are never both resident in full.
@@ -191,6 +213,7 @@ public struct NumpyArray: Sendable, Equatable {
                 release(piece)
                 offset = end
             }
+            release(data)  // the pages a piece boundary split
             initialized = count
         }
         return Tensor(shape: shape, scalars: scalars)

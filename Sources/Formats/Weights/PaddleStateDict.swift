@@ -115,7 +115,8 @@ enum LSTMAliases {
         for (alias, canonical) in aliases {
             guard let value = arrays[alias] else { continue }
             if let existing = arrays[canonical] {
-                let equal = existing.dtype == value.dtype ? existing.data == value.data : existing.tensor() == value.tensor()
+                let equal = existing.dtype == value.dtype
+                    ? existing.sameBytes(as: value, releasing: release) : existing.tensor() == value.tensor()
                 guard existing.shape == value.shape, equal else {
                     throw FormatError.malformed(path, "LSTM parameter \(alias) differs from its alias \(canonical)")
                 }

@@ -25,30 +25,26 @@ struct LSTMDirection {
 
     /// Runs the recurrence.
     /// - h [N, S]: hidden outputs (H columns written); gates [N, 4H]: activated i, f, g, o; cell [N, H]: c_t.
-    /// - x [N, E]: inputs; state [H, B] (h_{t−1} transposed: column j is video j), recurrent [B, 4H] and
-    ///   panels [`PanelGemm.packedCount(rows: 4H, columns: H)`]: scratch.
-    /// The recurrent product h_{t−1} W_hhᵀ is `PanelGemm`'s: W_hh is packed into panels once per call, then every
-    /// step streams it once for all running videos (OpenBLAS would re-pack it at every step).
+    /// - x [N, E]: inputs; state [B, H] (h_{t−1}, row j is the j-th running video) and recurrent [B, 4H]: scratch.
+    /// The recurrent product h_{t−1} W_hhᵀ is `RowGemm`'s: every step streams W_hh as stored once for all running
+    /// videos (OpenBLAS would re-pack it at every step).
     func forward(
         h: UnsafeMutablePointer<Float>, hStride: Int, gates: UnsafeMutablePointer<Float>,
         cell: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
-        state: UnsafeMutablePointer<Float>, recurrent: UnsafeMutablePointer<Float>,
-        panels: UnsafeMutablePointer<Float>, seqs: PackedSequences
+        state: UnsafeMutablePointer<Float>, recurrent: UnsafeMutablePointer<Float>, seqs: PackedSequences
     ) {
-        let (hid, g4, e, n, videos) = (hidden, 4 * hidden, inputWidth, seqs.total, seqs.count)
+        let (hid, g4, e, n) = (hidden, 4 * hidden, inputWidth, seqs.total)
         // Input projection for every step of every video at once: gates [N, 4H] = x W_ihᵀ + b_ih + b_hh.
         weightIH.withValue { w in
             sgemm(transposeB: true, m: n, n: g4, k: e, a: x, lda: e, b: w, ldb: e, c: gates, ldc: g4)
         }
         biasIH.withValue { Elementwise.addRowVector($0, to: gates, rows: n, columns: g4) }
         biasHH.withValue { Elementwise.addRowVector($0, to: gates, rows: n, columns: g4) }
-        weightHH.withValue { PanelGemm.pack($0, rows: g4, columns: hid, into: panels) }
-        do {
+        weightHH.withValue { whh in
             for s in 0..<seqs.maxLength {
                 let active = seqs.activeCounts[s]
                 if s > 0 {  // recurrent [active, 4H] = h_{s−1} W_hhᵀ (the state is zero at s = 0)
-                    PanelGemm.multiply(
-                        m: active, n: g4, k: hid, aT: state, lda: videos, panels: panels, c: recurrent, ldc: g4)
+                    RowGemm.multiply(m: active, n: g4, k: hid, a: state, lda: hid, w: whh, ldw: hid, c: recurrent, ldc: g4)
                 }
                 for j in 0..<active {
                     let video = seqs.order[j]
@@ -72,10 +68,8 @@ struct LSTMDirection {
                     let out = h + r * hStride
                     out.update(from: c, count: hid)
                     Elementwise.tanh(out, count: hid)
-                    for k in 0..<hid {
-                        out[k] *= o[k]
-                        state[k * videos + j] = out[k]
-                    }
+                    for k in 0..<hid { out[k] *= o[k] }
+                    (state + j * hid).update(from: out, count: hid)
                 }
             }
         }
@@ -84,17 +78,22 @@ struct LSTMDirection {
     /// Back-propagation through time.
     /// - dx [N, E] += d loss/dx; parameter gradients accumulate.
     /// - dGates [N, 4H]: scratch for pre-activation gate gradients; dState [B, H], dCell [B, H], stepGrad [B, 4H]:
-    ///   scratch. dh [N, S]: d loss/d h (H columns read). h, gates, cell, x: as `forward` left them.
+    ///   scratch; stepGradT [4H, B] and panels [`PanelGemm.packedCount(rows: H, columns: 4H)`]: scratch.
+    ///   dh [N, S]: d loss/d h (H columns read). h, gates, cell, x: as `forward` left them.
+    /// The recurrent product d h_{t−1} = stepGrad W_hh is `PanelGemm`'s: W_hhᵀ is packed into panels once per call,
+    /// then every step streams it once for all running videos (OpenBLAS would re-pack W_hh at every step).
     func backward(
         dx: UnsafeMutablePointer<Float>?, dGates: UnsafeMutablePointer<Float>,
         dState: UnsafeMutablePointer<Float>, dCell: UnsafeMutablePointer<Float>, stepGrad: UnsafeMutablePointer<Float>,
+        stepGradT: UnsafeMutablePointer<Float>, panels: UnsafeMutablePointer<Float>,
         dh: UnsafePointer<Float>, h: UnsafePointer<Float>, hStride: Int, gates: UnsafePointer<Float>,
         cell: UnsafePointer<Float>, x: UnsafePointer<Float>, seqs: PackedSequences
     ) {
         let (hid, g4, e, n) = (hidden, 4 * hidden, inputWidth, seqs.total)
         dState.update(repeating: 0, count: seqs.count * hid)
         dCell.update(repeating: 0, count: seqs.count * hid)
-        weightHH.withValue { whh in
+        weightHH.withValue { PanelGemm.packTransposed($0, rows: hid, columns: g4, into: panels) }
+        do {
             for s in stride(from: seqs.maxLength - 1, through: 0, by: -1) {
                 let active = seqs.activeCounts[s]
                 for j in 0..<active {
@@ -123,8 +122,13 @@ struct LSTMDirection {
                     }
                     (dGates + r * g4).update(from: sg, count: g4)
                 }
-                if s > 0 {  // d h_{s−1} [active, H] = stepGrad W_hh
-                    sgemm(m: active, n: hid, k: g4, a: stepGrad, lda: g4, b: whh, ldb: hid, c: dState, ldc: hid)
+                if s > 0 {  // d h_{s−1} [active, H] = stepGrad W_hh, stepGrad given K-major as PanelGemm reads it
+                    for j in 0..<active {
+                        let sg = stepGrad + j * g4
+                        for k in 0..<g4 { stepGradT[k * active + j] = sg[k] }
+                    }
+                    PanelGemm.multiply(
+                        m: active, n: hid, k: g4, aT: stepGradT, lda: active, panels: panels, c: dState, ldc: hid)
                 }
             }
         }
