@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh >&2
 swift build -c release >&2
 bash scripts/completions.sh .build/release >&2
-.build/release/vigil classify samples/demo/clips/test_0118.mp4
+.build/release/vigil classify samples/demo/clips/heldout_0090.mp4

@@ -5,10 +5,14 @@
 # of samples/demo/config.json), WORK scratch folder (default .build/demo-data; the photographs and sounds from Debian
 # packages go to WORK/material once, samples/demo/material.sh),
 # JOBS parallel ffmpeg/extract processes (default: the number of cores), KEEP_DATA=1 reuses WORK's clips and features
-# (only training and evaluation run again), VIGIL a vigil binary to use instead of building one.
+# (only training and evaluation run again), VIGIL a vigil binary to use instead of building one, EXTRA_TEST=N also
+# makes N more held-out test clips of the same seed in WORK/extra (once) and evaluates on the test split and them
+# together (metrics/test-all.*: 120 test clips are too few to rank two models; docs/demo-model.md used 240).
 # Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
-# put the labels in the records → `vigil train` (AttentionCluster, samples/demo/train.yaml) → `vigil eval` and
-# per-label figures on the validation and on the held-out test split → WORK/metrics/, a summary on stderr.
+# put the labels in the records → `vigil train` twice (AttentionCluster, samples/demo/train.yaml): on the clips
+# without config.json's validation_families, validated on those, to choose the epochs; then on all train and valid
+# clips for that many epochs, the last epoch shipped → `vigil eval` and
+# per-label figures on the held-out test split → WORK/metrics/, a summary on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed=${1:-7}
@@ -25,34 +29,80 @@ if [ -z "$vigil" ]; then
     vigil="$(swift build -c release --show-bin-path)/vigil"
 fi
 
+# extract CLIPS_DIR TSV FEATURES_DIR LIST: `vigil extract` of every clip of TSV (paths relative to CLIPS_DIR) into
+# FEATURES_DIR, the labels put into the records, their paths written to LIST.
+extract() {
+    mkdir -p "$3/$(dirname "$(head -1 "$2" | cut -f1)")"
+    cut -f1 "$2" | VIGIL="$vigil" CLIPS="$1" FEATURES="$3" LOG="$work/extract.log" xargs -P "$jobs" -I{} bash -c \
+        'f={}; "$VIGIL" extract "$CLIPS/$f" -o "$FEATURES/${f%.mp4}.safetensors" --fps 1 >/dev/null 2>>"$LOG"'
+    python3 samples/demo/label_features.py "$2" "$labels" "$3" > "$4"
+}
+
+# evaluate LIST TSV NAME: eval, predictions and per-label figures of the shipped weights in metrics/NAME.*.
+evaluate() {
+    xargs "$vigil" eval --weights "$weights" --config "$config" < "$1" > "$work/metrics/$3.json"
+    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$1" \
+        > "$work/metrics/$3.predictions.jsonl"
+    python3 samples/demo/label_report.py "$2" "$labels" "$work/metrics/$3.predictions.jsonl" \
+        > "$work/metrics/$3.labels.json"
+    echo "train_demo: $3: $(tr -d ' \n' < "$work/metrics/$3.json")" >&2
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); q=r["quiet"]
+print("train_demo: %s: %d of %d clips exactly right, %d of %d quiet clips with a false label" % (sys.argv[2],
+      r["exact_label_sets"], r["clips"], q["false_positives"], q["clips"]))' "$work/metrics/$3.labels.json" "$3" >&2
+}
+
 if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -s "$work/test.list" ]; then
-    rm -rf "$work/clips" "$work/features" "$work"/*.list "$work/metrics"
+    rm -rf "$work/clips" "$work/features" "$work"/*.list "$work/metrics" "$work/select"
     [ -s "$work/material/material.tsv" ] || samples/demo/material.sh "$work/material"
     MATERIAL="$work/material" samples/demo/make_clips.sh "$work/clips" "$seed" "$count"
     for split in train valid test; do
-        mkdir -p "$work/features/$split"
-        cut -f1 "$work/clips/$split.labels.tsv" | VIGIL="$vigil" WORK="$work" xargs -P "$jobs" -I{} bash -c \
-            'f={}; "$VIGIL" extract "$WORK/clips/$f" -o "$WORK/features/${f%.mp4}.safetensors" --fps 1 \
-                 >/dev/null 2>>"$WORK/extract.log"'
-        python3 samples/demo/label_features.py "$work/clips/$split.labels.tsv" "$labels" "$work/features" \
-            > "$work/$split.list"
+        extract "$work/clips" "$work/clips/$split.labels.tsv" "$work/features" "$work/$split.list"
     done
     echo "train_demo: features of $(cat "$work"/*.list | wc -l) clips in $work/features" >&2
 fi
 
-mkdir -p "$work/metrics"
-"$vigil" train --config "$config" --train "$work/train.list" --valid "$work/valid.list" --seed "$seed" \
-    -o "$weights" > "$work/metrics/train.jsonl"
-rm -f "${weights%.safetensors}.last.safetensors" "${weights%.safetensors}.last.optimizer.safetensors"
-for split in valid test; do
-    xargs "$vigil" eval --weights "$weights" --config "$config" < "$work/$split.list" > "$work/metrics/$split.json"
-    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$work/$split.list" \
-        > "$work/metrics/$split.predictions.jsonl"
-    python3 samples/demo/label_report.py "$work/clips/$split.labels.tsv" "$labels" \
-        "$work/metrics/$split.predictions.jsonl" > "$work/metrics/$split.labels.json"
-    echo "train_demo: $split: $(tr -d ' \n' < "$work/metrics/$split.json")" >&2
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); q=r["quiet"]
-print("train_demo: %s: %d of %d clips exactly right, %d of %d quiet clips with a false label" % (sys.argv[2],
-      r["exact_label_sets"], r["clips"], q["false_positives"], q["clips"]))' "$work/metrics/$split.labels.json" \
-        "$split" >&2
-done
+mkdir -p "$work/metrics" "$work/select"
+# 1. Choose the number of epochs on families the training never saw: the train and valid clips with one of
+#    config.json's validation_families validate a model trained on the others; the epoch with the lowest validation
+#    loss wins. 2. Train on all train and valid clips for that many epochs and ship the last epoch.
+python3 samples/demo/family_split.py samples/demo/config.json "$work/select/train.list" "$work/select/valid.list" \
+    "$work/clips/train.labels.tsv" "$work/train.list" "$work/clips/valid.labels.tsv" "$work/valid.list"
+"$vigil" train --config "$config" --train "$work/select/train.list" --valid "$work/select/valid.list" --seed "$seed" \
+    -o "$work/select/model.safetensors" > "$work/metrics/select.jsonl"
+epochs=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(min(r, key=lambda e: (e["valid_loss"], e["epoch"]))["epoch"] + 1)' "$work/metrics/select.jsonl")
+echo "train_demo: $epochs epochs (lowest loss on the validation families)" >&2
+cat "$work/train.list" "$work/valid.list" > "$work/all.list"
+"$vigil" train --config "$config" --train "$work/all.list" --valid "$work/valid.list" --epochs "$epochs" \
+    --seed "$seed" -o "$work/select/final.safetensors" > "$work/metrics/train.jsonl"
+cp "$work/select/final.last.safetensors" "$weights"
+evaluate "$work/test.list" "$work/clips/test.labels.tsv" test  # the valid clips are training clips now
+
+extra=${EXTRA_TEST:-0}
+if [ "$extra" -gt 0 ]; then
+    # The test clip with index i depends only on the seed, the split and i, so a plan of 7·(first + extra) clips
+    # (5:1:1) holds the test split's clips and `extra` more after them; only those more are made.
+    first=$(wc -l < "$work/clips/test.labels.tsv")
+    mkdir -p "$work/extra"
+    python3 samples/demo/clipgen.py --seed "$seed" --count $((7 * (first + extra))) --out "$work/extra" \
+        --material "$work/material" > "$work/extra/plan.sh"
+    python3 - "$first" "$work/extra" <<'PY'
+import re, sys
+first, folder = int(sys.argv[1]), sys.argv[2]
+def index(text):
+    m = re.search(r"test/test_(\d+)\.mp4", text)
+    return int(m.group(1)) if m else -1
+with open(folder + "/plan.sh") as f, open(folder + "/commands.sh", "w") as out:
+    out.writelines(line for line in f if index(line) >= first)
+with open(folder + "/test.labels.tsv") as f, open(folder + "/more.labels.tsv", "w") as out:
+    out.writelines(line for line in f if index(line.split("\t")[0]) >= first)
+PY
+    while read -r command; do
+        clip=$(grep -oE "[^ ']*test/test_[0-9]+\.mp4" <<< "$command" | tail -1)
+        [ -s "$clip" ] || echo "$command"
+    done < "$work/extra/commands.sh" | xargs -P "$jobs" -d '\n' -I{} bash -c {}
+    extract "$work/extra" "$work/extra/more.labels.tsv" "$work/extra/features" "$work/extra/more.list"
+    cat "$work/clips/test.labels.tsv" "$work/extra/more.labels.tsv" > "$work/metrics/test-all.labels.tsv"
+    cat "$work/test.list" "$work/extra/more.list" > "$work/test-all.list"
+    evaluate "$work/test-all.list" "$work/metrics/test-all.labels.tsv" test-all
+fi

@@ -86,6 +86,8 @@ def main():
     vigil.send_signal(2)
     vigil.wait(timeout=30)
     reader.join()
+    with open(os.path.join(work, "stderr.txt")) as stderr:  # the batcher's summary (docs/watch.md, --batch-size)
+        batching = next((line.strip() for line in stderr if "windows classified in" in line), "no batching")
     for sender in senders:
         sender.kill()
     shutil.rmtree(work, ignore_errors=True)
@@ -115,6 +117,7 @@ def main():
         for _, e in seen:
             decodes[e.get("decode", "missing")] = decodes.get(e.get("decode", "missing"), 0) + 1
     print(f"GOP {args.gop} s; window lines by decode: {decodes}")
+    print(f"batching: {batching}")
     if stream_seconds > 0:  # CPU time per second of one camera's stream: what a camera costs, load or not
         per_camera = cpu_used / stream_seconds
         print(f"CPU per camera: {per_camera:.3f} core-seconds per stream second → 2 cores hold about "

@@ -153,7 +153,7 @@ public final class ClusterWorker: @unchecked Sendable {
         (config.fps, config.segNum, config.window, config.stride) = (entry.fps, entry.segNum, entry.window, entry.stride)
         if let transport = entry.transport { config.extra["transport"] = transport }
         do {
-            let camera = try WatchedCamera(spec: request.spec(for: config), stages: stages, sink: sink)
+            let camera = try WatchedCamera(spec: try request.spec(for: config), stages: stages, sink: sink)
             try? token.inProgress()
             lock.withLock { leases[name] = Lease(camera: camera, token: token, entry: entry, claimed: claimed) }
             camera.start()

@@ -5,7 +5,8 @@ import Foundation
 /// Remuxes packets (`EncodedPacket`s of one connection, in the order read) into an MP4 with its index at the front
 /// (`movflags=+faststart`), or into MPEG-TS (else Matroska) when a stream's codec cannot go in MP4. The file is written under
 /// `temporaryPath` (`<path>.part`) and renamed to `path` by `finish()`; a recorder released unfinished is finished
-/// (a clip is never left without its index). Owns the output AVFormatContext and its AVIOContext.
+/// (a clip is never left without its index). Owns the output AVFormatContext and its file (`ClipFileOutput`: whole
+/// MiB blocks written with O_DIRECT, no copy into the page cache).
 ///
 /// The clip starts at the first video keyframe given (earlier packets are skipped); timestamps are shifted so that
 /// keyframe's decode time is 0; audio from before it is skipped. Packets without a timestamp, and packets whose
@@ -37,6 +38,8 @@ public final class ClipRecorder {
     public private(set) var writtenBytes = 0
 
     private let context: UnsafeMutablePointer<AVFormatContext>
+    /// The file the muxer writes (nil only while `init` has not made it).
+    private var output: ClipFileOutput?
     private let scratch: Packet
     private let audioIndex: Int32?
     private var offset: Double?
@@ -77,21 +80,25 @@ public final class ClipRecorder {
                     "cannot make a \(container.rawValue) muxer", path)
         guard let allocated else { throw MediaError(.internal, path, "cannot make a muxer") }
         context = allocated
+        var opened: ClipFileOutput?
         do {
             try Self.addStream(streams.video, to: allocated, path)
             if let audio = streams.audio { try Self.addStream(audio, to: allocated, path) }
             audioIndex = streams.audio == nil ? nil : 1
-            try ffCheck(avio_open(&allocated.pointee.pb, temporaryPath, AVIO_FLAG_WRITE), "cannot create", temporaryPath,
-                        otherwise: .output)
+            let made = try ClipFileOutput(path: temporaryPath)
+            opened = made
+            allocated.pointee.pb = made.context
+            allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
             let options = OptionDictionary(container == .mp4 ? ["movflags": "+faststart"] : [:])
             try ffCheck(avformat_write_header(allocated, &options.pointer), "cannot write the clip header", temporaryPath,
                         otherwise: .output)
         } catch {
             state = .finished
-            Self.release(allocated)
+            try? Self.release(allocated, opened)
             try? FileManager.default.removeItem(atPath: temporaryPath)
             throw error
         }
+        output = opened
     }
 
     deinit {
@@ -107,10 +114,11 @@ public final class ClipRecorder {
         stream.pointee.time_base = parameters.timeBase
     }
 
-    /// Closes the file (if open) and frees the muxer.
-    private static func release(_ context: UnsafeMutablePointer<AVFormatContext>) {
-        if context.pointee.pb != nil { avio_closep(&context.pointee.pb) }
+    /// Frees the muxer, then writes what the output still holds and closes the file (if open).
+    private static func release(_ context: UnsafeMutablePointer<AVFormatContext>, _ output: ClipFileOutput?) throws {
+        context.pointee.pb = nil
         avformat_free_context(context)
+        try output?.close()
     }
 
     /// Writes one packet (see the type's notes on what is skipped). A write failure (disk full, file too large) is
@@ -158,13 +166,13 @@ public final class ClipRecorder {
         guard state == .open else { return nil }
         state = .finished
         guard writtenPackets > 0 else {
-            Self.release(context)
+            try? Self.release(context, output)
             try? FileManager.default.removeItem(atPath: temporaryPath)
             return nil
         }
         let trailer = av_write_trailer(context)
-        Self.release(context)
         do {
+            try Self.release(context, output)
             try ffCheck(trailer, "cannot finish the clip", temporaryPath, otherwise: .output)
         } catch {
             try? FileManager.default.removeItem(atPath: temporaryPath)
@@ -182,7 +190,7 @@ public final class ClipRecorder {
     public func abandon() {
         guard state == .open else { return }
         state = .finished
-        Self.release(context)
+        try? Self.release(context, output)
         try? FileManager.default.removeItem(atPath: temporaryPath)
     }
 }

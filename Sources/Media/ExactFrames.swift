@@ -14,8 +14,17 @@ extension MediaSource {
         if let bad = indices.first(where: { !(0..<index.frameCount).contains($0) }) {
             throw MediaError(.usage, location, "frame \(bad) is out of range (0..<\(index.frameCount))")
         }
-        try reader.run(indices, body)
-        return reader.report
+        do {
+            try reader.run(indices, body)
+            return reader.report
+        } catch is ExactFrameReader.IndexDisagreement {
+            // A packet the sample table did not predict: finish from a demux-only index (frames already delivered
+            // were identified by timestamps the packets confirmed).
+            let second = try ExactFrameReader(self, index: try videoIndex(packetsOnly: true), size: size)
+            second.carry(reader.report)
+            try second.run(reader.remainingTargets, body)
+            return second.report
+        }
     }
 
     /// The number of frames of the video stream, exactly (what `frames(at:)` indices count; a caller's sampler picks
@@ -27,6 +36,10 @@ extension MediaSource {
 final class ExactFrameReader {
     /// A seek + decoder flush costs about this many decoded packets (frame threads refill, demuxer restarts).
     static let seekCostInPackets = 8
+
+    /// Thrown when a packet read disagrees with an index built from a sample table (its pts unknown, or another
+    /// dts or key flag at that position); the caller falls back to a demux-only index.
+    struct IndexDisagreement: Error {}
 
     private let source: MediaSource
     private let index: VideoIndex
@@ -60,8 +73,20 @@ final class ExactFrameReader {
         self.frameOfPTS = frameOfPTS
         position = source.isAtStart ? -1 : nil
         report.frameCount = index.frameCount
+        report.indexSource = index.source
         source.format.discardAll(except: [stream.pointee.index])
         source.isAtStart = false
+    }
+
+    /// The targets not delivered yet (each as often as it is still wanted), ascending.
+    var remainingTargets: [Int] {
+        wanted.keys.sorted().flatMap { repeatElement($0, count: wanted[$0] ?? 0) }
+    }
+
+    /// Continues the counts of an earlier reader of the same call.
+    func carry(_ earlier: SamplingReport) {
+        report.seeks += earlier.seeks
+        report.decodedPackets += earlier.decodedPackets
     }
 
     func run(_ indices: [Int], _ body: (VideoFrame, SamplingReport) throws -> Void) throws {
@@ -72,12 +97,14 @@ final class ExactFrameReader {
         if !index.hasExactTimestamps {
             return try runCounting(emit)
         }
-        for target in wanted.keys.sorted() where wanted[target] != nil {
+        let targets = wanted.keys.sorted()
+        for (n, target) in targets.enumerated() where wanted[target] != nil {
             let pts = index.presentation[target]
             guard let decodePosition = index.decodePosition[pts] else { continue }
             let keyframe = index.keyframePosition(before: decodePosition, pts: pts)
             if shouldSeek(to: keyframe, for: decodePosition) { try seek(to: keyframe) }
-            try decode(until: target, pts: pts, emit)
+            try decode(until: target, pts: pts, drainingAfter: seeksAfter(decodePosition, next: targets[(n + 1)...].first)
+                ? decodePosition : nil, emit)
         }
         report.damagedFrames = decoder.damagedFrames
     }
@@ -88,6 +115,16 @@ final class ExactFrameReader {
         guard let position, !endOfInput else { return true }
         guard keyframe > position else { return false }
         return target - keyframe + Self.seekCostInPackets < target - position
+    }
+
+    /// Whether the target after the one at decode position `position` (nil: none) starts from a keyframe so far
+    /// ahead that seeking there beats decoding on, even counting the packets a drain spares (without the drain,
+    /// decoding stands a few packets past `position` once the target is out, and `shouldSeek` decides from there).
+    private func seeksAfter(_ position: Int, next: Int?) -> Bool {
+        guard let next else { return true }
+        let pts = index.presentation[next]
+        guard let nextPosition = index.decodePosition[pts] else { return false }
+        return index.keyframePosition(before: nextPosition, pts: pts) - position > 2 * Self.seekCostInPackets
     }
 
     /// Seeks to the keyframe at decode position `keyframe`. Demuxers index keyframes by pts (Matroska cues) or by a
@@ -117,7 +154,11 @@ final class ExactFrameReader {
     }
 
     /// Decodes forward until `target` has come out, or provably will not (a later frame came out, or the input ended).
-    private func decode(until target: Int, pts: Int64, _ emit: (VideoFrame) throws -> Void) throws {
+    /// With `drainingAfter` (the target's own decode position, when the next target seeks anyway) the decoder is
+    /// drained right after the target's packet: a decoded picture depends only on packets before it in decode
+    /// order, so it comes out identical, without decoding the later packets that would push it through the
+    /// reorder buffer and the frame threads. The decoder has then ended; the next target seeks (and flushes it).
+    private func decode(until target: Int, pts: Int64, drainingAfter: Int?, _ emit: (VideoFrame) throws -> Void) throws {
         while wanted[target] != nil {
             if let lastOutput, lastOutput > pts { return giveUp(target) }
             if endOfInput { return giveUp(target) }
@@ -133,7 +174,12 @@ final class ExactFrameReader {
                 try decoder.decode(packet) { try take($0, emit) }
                 continue
             }
-            let packetPosition = index.decodePosition[p.pts] ?? (position.map { $0 + 1 } ?? Int.max)
+            let known = index.decodePosition[p.pts]
+            if index.source == .sampleTable {
+                guard let known, index.packets[known].dts == p.dts,
+                      index.packets[known].isKey == (p.flags & AV_PKT_FLAG_KEY != 0) else { throw IndexDisagreement() }
+            }
+            let packetPosition = known ?? (position.map { $0 + 1 } ?? Int.max)
             if let landing = landingTarget {
                 if packetPosition > landing {
                     try seekToNextCandidate()
@@ -145,6 +191,12 @@ final class ExactFrameReader {
             let isTarget = frameOfPTS[p.pts].map { wanted[$0] != nil } ?? true
             report.decodedPackets += 1
             try decoder.decode(packet, skipIfNonReference: !isTarget) { try take($0, emit) }
+            if packetPosition == drainingAfter {
+                try decoder.decode(nil) { try take($0, emit) }
+                position = nil
+                if wanted[target] != nil { giveUp(target) }
+                return
+            }
         }
     }
 

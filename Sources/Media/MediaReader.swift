@@ -127,8 +127,15 @@ public final class MediaReader {
 
     /// Hands the packet just read to `observer` when it belongs to a decoded stream.
     private func observe(_ stream: Int32, _ observer: (EncodedPacket) -> Void) {
-        guard let decoder = [video, audio].compactMap({ $0 }).first(where: { $0.stream.pointee.index == stream }),
-              let copy = EncodedPacket(referencing: packet.pointer, timeBase: decoder.stream.pointee.time_base,
+        let decoder: Decoder
+        if let video, video.stream.pointee.index == stream {
+            decoder = video
+        } else if let audio, audio.stream.pointee.index == stream {
+            decoder = audio
+        } else {
+            return
+        }
+        guard let copy = EncodedPacket(referencing: packet.pointer, timeBase: decoder.stream.pointee.time_base,
                                        isVideo: decoder === video)
         else { return }
         observer(copy)

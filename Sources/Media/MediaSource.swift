@@ -60,13 +60,21 @@ public final class MediaSource {
         if flags >= 0 { _ = fcntl(0, F_SETFL, flags | O_NONBLOCK) }
     }
 
-    /// The demux-only index of the video stream (built on first use, by a second demuxer on the same input).
-    func videoIndex() throws -> VideoIndex {
-        if let cachedIndex { return cachedIndex }
+    /// The index of the video stream, built on first use: from the MP4/MOV sample table when it can be trusted
+    /// (`VideoIndex(sampleTableOf:)`), else by a demux-only pass of a second demuxer on the same input. With
+    /// `packetsOnly`, or `VIGIL_SAMPLE_INDEX=packets` in the environment, always by the pass.
+    func videoIndex(packetsOnly: Bool = false) throws -> VideoIndex {
+        if let cachedIndex, !packetsOnly || cachedIndex.source == .packets { return cachedIndex }
         if Self.isStandardInput(location) {
             throw MediaError(.usage, location, "is standard input, which can be read only once: sample it by rate (--fps), not by count")
         }
         let stream = try videoStream()
+        if !packetsOnly, !MediaOptions.isNetwork(location), options.tailSeconds == nil,
+           ProcessInfo.processInfo.environment["VIGIL_SAMPLE_INDEX"] != "packets",
+           let index = VideoIndex(sampleTableOf: stream, format: format, path: Self.localPath(location)) {
+            cachedIndex = index
+            return index
+        }
         let index = try VideoIndex(location, stream: stream.pointee.index, options: options, abortHandle: abortHandle)
         cachedIndex = index
         return index
@@ -86,8 +94,13 @@ public final class MediaSource {
         }
     }
 
+    /// The file path of a local `location` (a `file://` URL or a path).
+    private static func localPath(_ location: String) -> String {
+        location.hasPrefix("file://") ? String(location.dropFirst(7)) : location
+    }
+
     private static func checkLocalFile(_ location: String) throws {
-        let path = location.hasPrefix("file://") ? String(location.dropFirst(7)) : location
+        let path = localPath(location)
         guard let kind = LocalFileKind(path: path) else { throw MediaError(.missingInput, location, "no such file") }
         if let refusal = kind.refusal { throw MediaError(.missingInput, location, refusal) }
         guard FileManager.default.isReadableFile(atPath: path) else { throw MediaError(.missingInput, location, "permission denied") }

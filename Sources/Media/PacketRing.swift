@@ -16,8 +16,9 @@ public final class PacketRing {
     public private(set) var byteCount = 0
     /// Packets dropped because the byte bound bit (not counting ordinary ageing).
     public private(set) var droppedPackets = 0
-    /// Indices (into `packets`) of the video keyframes, ascending.
-    private var keyframes: [Int] = []
+    /// The video keyframes, ascending: their index into `packets` and their pts (kept here so that trimming, which
+    /// looks at the second keyframe on every append, does not load a packet seconds old from memory).
+    private var keyframes: [(index: Int, pts: Double)] = []
     /// Newest video presentation time seen.
     private var newest = -Double.infinity
 
@@ -34,7 +35,7 @@ public final class PacketRing {
         if packets.isEmpty && !(packet.isVideo && packet.isKeyframe) { return }
         if packet.isVideo {
             newest = max(newest, packet.pts)
-            if packet.isKeyframe { keyframes.append(packets.count) }
+            if packet.isKeyframe { keyframes.append((packets.count, packet.pts)) }
         }
         packets.append(packet)
         byteCount += packet.size
@@ -44,7 +45,7 @@ public final class PacketRing {
     /// The packets from the last video keyframe at or before `time` (seconds of pts; the oldest keyframe when none
     /// is that old) to the newest, in the order they were read.
     public func packets(fromKeyframeAtOrBefore time: Double) -> ArraySlice<EncodedPacket> {
-        let start = keyframes.last(where: { packets[$0].pts <= time }) ?? keyframes.first ?? packets.count
+        let start = keyframes.last(where: { $0.pts <= time })?.index ?? keyframes.first?.index ?? packets.count
         return packets[start...]
     }
 
@@ -60,18 +61,19 @@ public final class PacketRing {
     }
 
     private func trim() {
-        while keyframes.count > 1, newest - packets[keyframes[1]].pts >= seconds { dropFirstGOP(counted: false) }
+        while keyframes.count > 1, newest - keyframes[1].pts >= seconds { dropFirstGOP(counted: false) }
         while byteCount > maxBytes, !packets.isEmpty { dropFirstGOP(counted: true) }
     }
 
     /// Removes the packets before the second keyframe (all of them when there is only one GOP).
     private func dropFirstGOP(counted: Bool) {
-        let end = keyframes.count > 1 ? keyframes[1] : packets.count
+        let end = keyframes.count > 1 ? keyframes[1].index : packets.count
         let removed = packets[..<end].reduce(0) { $0 + $1.size }
         packets.removeFirst(end)
         byteCount -= removed
         if counted { droppedPackets += end }
-        keyframes = keyframes.dropFirst().map { $0 - end }
+        keyframes.removeFirst()
+        for index in keyframes.indices { keyframes[index].index -= end }  // in place: no allocation per GOP
         if packets.isEmpty { newest = -.infinity }
     }
 }

@@ -12,6 +12,16 @@ public struct SamplingReport: Sendable, Equatable {
     public var decodedPackets = 0
     /// Seeks made.
     public var seeks = 0
+    /// Where the frame index came from.
+    public var indexSource = IndexSource.packets
+
+    /// How the sampler learned every frame's timestamp and keyframe flag before seeking.
+    public enum IndexSource: String, Sendable {
+        /// A demux-only pass over the whole video stream.
+        case packets
+        /// The MP4/MOV sample table (stts/ctts/stss), checked against FFmpeg's index; no packet read.
+        case sampleTable = "sample_table"
+    }
 
     public init() {}
 }

@@ -1,8 +1,11 @@
-// A demux-only pass over the video stream: every packet's timestamps and key flag, without decoding.
+// The video stream's packets in decode order and its frames in presentation order: from a demux-only pass over
+// the stream (every packet's timestamps and key flag, without decoding), or from an MP4/MOV sample table
+// (VideoIndex+SampleTable.swift).
 import CFFmpeg
 
 /// The packets of one video stream in decode order, and from them the frames in presentation order.
-/// Built by reading (not decoding) the whole stream, which costs a small fraction of a decode.
+/// Built by reading (not decoding) the whole stream, which costs a small fraction of a decode, or without reading
+/// any packet from an MP4/MOV sample table that FFmpeg's own index confirms.
 struct VideoIndex {
     /// One video packet: what the demuxer says about it.
     struct Entry {
@@ -17,8 +20,10 @@ struct VideoIndex {
     let presentation: [Int64]
     /// Decode position of the packet carrying each pts.
     let decodePosition: [Int64: Int]
-    /// Packets the demuxer flagged corrupt.
+    /// Packets the demuxer flagged corrupt (a sample table flags none).
     let corruptPackets: Int
+    /// Where the entries come from.
+    let source: SamplingReport.IndexSource
 
     var frameCount: Int { packets.count }
 
@@ -43,8 +48,14 @@ struct VideoIndex {
                                  isKey: p.flags & AV_PKT_FLAG_KEY != 0))
         }
         if abortHandle.isAborted { throw MediaError(.unavailable, location, "aborted while indexing") }
+        self.init(packets: packets, corruptPackets: corrupt, source: .packets)
+    }
+
+    /// An index of `packets` (decode order).
+    init(packets: [Entry], corruptPackets: Int, source: SamplingReport.IndexSource) {
         self.packets = packets
-        self.corruptPackets = corrupt
+        self.corruptPackets = corruptPackets
+        self.source = source
         self.presentation = packets.compactMap(\.pts).sorted()
         var positions: [Int64: Int] = [:]
         for (position, entry) in packets.enumerated() {

@@ -10,6 +10,8 @@ import Tensor
 struct FoldedConvolution: Sendable {
     let weights: [Float]  // [O, C·K·K]
     let bias: [Float]  // [O]
+    /// The dense and 1×1 convolutions' weights packed for Tensor's kernel (nil for a depthwise one).
+    let matrix: ConvolutionWeights?
     let outChannels: Int
     let inChannels: Int  // per group: 1 for a depthwise convolution
     let kernel: Int
@@ -26,9 +28,11 @@ struct FoldedConvolution: Sendable {
         let perOutput = inChannels * kernel * kernel
         var weights = [Float](repeating: 0, count: outChannels * perOutput)
         var bias = [Float](repeating: 0, count: outChannels)
+        let depthwise = inChannels == 1 && kernel > 1
         guard let w, let gamma, let beta, let mean, let variance else {
             self.weights = weights
             self.bias = bias
+            matrix = nil
             return  // the table names the missing keys at the end
         }
         for o in 0..<outChannels {
@@ -38,6 +42,7 @@ struct FoldedConvolution: Sendable {
         }
         self.weights = weights
         self.bias = bias
+        matrix = depthwise ? nil : ConvolutionWeights(weights: weights, bias: bias, outChannels: outChannels, inChannels: perOutput)
     }
 }
 
@@ -112,7 +117,7 @@ public struct EfficientNetLite: Sendable {
         workspace.withBuffers { input, a, b, c, d, scratch in
             // Stem: input → a [32, N, 112, 112]
             denseConvolution(
-                output: a, input: input, weights: stem.weights, bias: stem.bias, columns: scratch, outChannels: 32, inChannels: 3,
+                output: a, input: input, weights: stem.matrix!, columns: scratch, inChannels: 3,
                 images: images, height: size, width: size, kernel: 3, stride: 2, activation: .relu6)
             size = samePadding(input: size, kernel: 3, stride: 2).output
             var current = a, spare = d
@@ -120,9 +125,7 @@ public struct EfficientNetLite: Sendable {
                 let pixels = images * size * size
                 var hidden = UnsafePointer(current)
                 if let expand = block.expand {  // current → b
-                    pointwiseConvolution(
-                        output: b, input: current, weights: expand.weights, bias: expand.bias, outChannels: expand.outChannels,
-                        inChannels: expand.inChannels, pixels: pixels, activation: .relu6)
+                    pointwiseConvolution(output: b, input: current, weights: expand.matrix!, pixels: pixels, activation: .relu6)
                     hidden = UnsafePointer(b)
                 }
                 let dw = block.depthwise  // hidden → c
@@ -131,19 +134,14 @@ public struct EfficientNetLite: Sendable {
                     images: images, height: size, width: size, kernel: dw.kernel, stride: block.stride, activation: .relu6)
                 size = samePadding(input: size, kernel: dw.kernel, stride: block.stride).output
                 let outPixels = images * size * size
-                let project = block.project  // c → spare (+ current)
+                // c → spare (+ current, added in the kernel's store)
                 pointwiseConvolution(
-                    output: spare, input: c, weights: project.weights, bias: project.bias, outChannels: project.outChannels,
-                    inChannels: project.inChannels, pixels: outPixels, activation: .none)
-                if block.residual {
-                    for i in 0..<(project.outChannels * outPixels) { spare[i] += current[i] }
-                }
+                    output: spare, input: c, weights: block.project.matrix!, pixels: outPixels, activation: .none,
+                    residual: block.residual ? UnsafePointer(current) : nil)
                 swap(&current, &spare)
             }
             let pixels = size * size  // head: current → b [1280, N, 7, 7]
-            pointwiseConvolution(
-                output: b, input: current, weights: head.weights, bias: head.bias, outChannels: head.outChannels,
-                inChannels: head.inChannels, pixels: images * pixels, activation: .relu6)
+            pointwiseConvolution(output: b, input: current, weights: head.matrix!, pixels: images * pixels, activation: .relu6)
             workspace.features.withUnsafeMutableBufferPointer { features in
                 globalAveragePool(output: features.baseAddress!, input: b, channels: head.outChannels, images: images, pixels: pixels)
                 guard workspace.wantsLogits else { return }

@@ -66,6 +66,8 @@ public final class WatchMetrics: EventSink, CameraObserver, @unchecked Sendable 
     private var handles: [String: Handles] = [:]
     private let sinks: [(label: String, sink: any EventSink)]
     private var sinkSeen: [String: SinkCounters] = [:]
+    /// Per camera with clips: its drop counters and the totals last told.
+    private var clipDrops: [String: (ring: CoreMetrics.Counter, writer: CoreMetrics.Counter, seen: (ring: Int, writer: Int))] = [:]
     private let sinkDelivered, sinkDropped: [String: CoreMetrics.Counter]
     private let sinkDepth: [String: CoreMetrics.Gauge]
 
@@ -170,6 +172,22 @@ public final class WatchMetrics: EventSink, CameraObserver, @unchecked Sendable 
         handle.framesRead.increment(by: Int64(read))
         handle.framesKept.increment(by: Int64(kept))
         handle.decodeSeconds.increment(by: max(0, decodeSeconds))
+    }
+
+    /// Counts `vigil_camera_clip_packets_dropped_total{camera, stage="ring"|"writer"}` from the totals told (the
+    /// series appear with a camera's first report, so only cameras with clips have them).
+    public func clipPacketsDropped(camera: String, ring: Int, writer: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard handles[camera] != nil else { return }
+        var entry = clipDrops[camera] ?? (
+            CoreMetrics.Counter(label: "vigil_camera_clip_packets_dropped_total", dimensions: [("camera", camera), ("stage", "ring")], factory: factory),
+            CoreMetrics.Counter(label: "vigil_camera_clip_packets_dropped_total", dimensions: [("camera", camera), ("stage", "writer")], factory: factory),
+            (0, 0))
+        if ring > entry.seen.ring { entry.ring.increment(by: Int64(ring - entry.seen.ring)) }
+        if writer > entry.seen.writer { entry.writer.increment(by: Int64(writer - entry.seen.writer)) }
+        entry.seen = (max(ring, entry.seen.ring), max(writer, entry.seen.writer))
+        clipDrops[camera] = entry
     }
 
     // MARK: Reports

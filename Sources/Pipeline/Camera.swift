@@ -40,7 +40,7 @@ final class Camera: @unchecked Sendable {
         self.finished = finished
         watchdog = try NoFramesWatchdog(timeoutSeconds: spec.settings.noFramesTimeoutSeconds)
         backoff = try ReconnectBackoff(retrySeconds: spec.settings.retrySeconds)
-        classifier = try stages.model.instance()
+        classifier = try stages.batcher?.classifier ?? stages.model.instance()  // batched: the one shared instance
         clips = try spec.settings.clips.map { settings in
             try CameraClips(camera: spec.name, settings: settings, isFile: spec.isLocalFile) { [weak self] in
                 self?.clipProblem($0)
@@ -88,8 +88,10 @@ final class Camera: @unchecked Sendable {
     /// True while the camera has no working connection (its open events may expire as `offline`).
     var isAway: Bool { lock.withLock { away } }
     private var lastReason = ""
-    /// The last state printed (touched only by the decode thread).
+    /// The last state printed (set by the decode thread under `lock`; a clip problem's status line repeats it).
     private var lastState: StatusEvent.State?
+    /// The camera's state as last printed (online before the first line).
+    var currentState: StatusEvent.State { lock.withLock { lastState } ?? .online }
 
     // MARK: Decode loop
 
@@ -163,6 +165,7 @@ final class Camera: @unchecked Sendable {
                         camera: spec.name, read: reader.decodedFrames - decoded.frames, kept: 1,
                         decodeSeconds: seconds - decoded.seconds)
                     decoded.frames = reader.decodedFrames
+                    if let clips { observer.clipPacketsDropped(camera: spec.name, ring: clips.droppedPackets, writer: clips.droppedWrites) }
                 }
                 watchdog.feed()
                 if !online {
@@ -205,7 +208,7 @@ final class Camera: @unchecked Sendable {
             FileHandle.standardError.write(Data("vigil: \(spec.name): still \(state.rawValue): \(reason)\n".utf8))
             return
         }
-        lastState = state
+        lock.withLock { lastState = state }
         write([.status(StatusEvent(camera: spec.name, state: state, reason: reason))])
     }
 

@@ -1,4 +1,5 @@
-// A camera's classifier loop: windows from the mailbox → Scorer → `window` line → EventTracker → EventSink.
+// A camera's classifier loop: windows from the mailbox → Scorer (through the shared WindowBatcher, batched with
+// other cameras' windows) → `window` line → EventTracker → EventSink.
 import Foundation
 import Stream
 
@@ -13,7 +14,8 @@ extension Camera {
                 continue
             }
             do {
-                let (scores, frames) = try classifier.scores(rgb: job.window, audio: job.audio)
+                let (scores, frames) = try stages.batcher.map { try $0.scores(rgb: job.window, audio: job.audio) }
+                    ?? classifier.scores(rgb: job.window, audio: job.audio)
                 let window = WindowEvent(
                     camera: spec.name, startPts: job.window.startPts ?? 0, endPts: job.window.endPts ?? 0,
                     startTime: job.startTime, endTime: job.endTime, frames: frames,

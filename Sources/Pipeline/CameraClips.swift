@@ -7,7 +7,7 @@ import Stream
 /// Records a camera's events while it is watched (docs/watch.md, "Clips and snapshots").
 ///
 /// The decode thread feeds every packet of the connection (`connect`) into a `PacketRing` and, while a recording is
-/// open, to the camera's `ClipWriter` (its own thread, behind a bounded mailbox: the decode thread never touches the
+/// open, to the camera's `ClipWriter` (its own thread, behind a bounded inbox: the decode thread never touches the
 /// disk); it also marks each sampled frame's pts with its epoch time, which maps event times back to stream time.
 /// The classifier thread annotates lifecycle lines: a `start` gets the snapshot (decoded from the ring) and opens or
 /// joins the recording; an `end` gets the recording's path and sets where it may stop. The writer thread tells how
@@ -46,7 +46,7 @@ final class CameraClips: @unchecked Sendable {
 
     /// Writes the recordings on its own thread.
     private var writer: ClipWriter!
-    /// Clips cut short because the writer's mailbox dropped packets.
+    /// Clips cut short because the writer's inbox dropped packets.
     private(set) var cutClips = 0
 
     private struct Recording {
@@ -61,7 +61,7 @@ final class CameraClips: @unchecked Sendable {
         var sent = 0
     }
 
-    /// `isFile`: the camera reads a file (the writer's mailbox waits for room instead of dropping).
+    /// `isFile`: the camera reads a file (the writer's inbox waits for room instead of dropping).
     init(camera: String, settings: ClipSettings, isFile: Bool, problem: @escaping @Sendable (String) -> Void) throws {
         self.camera = camera
         self.settings = settings
@@ -75,7 +75,7 @@ final class CameraClips: @unchecked Sendable {
 
     /// Packets the ring dropped because its byte bound bit.
     var droppedPackets: Int { lock.withLock { ring.droppedPackets } }
-    /// Packets (and other jobs) the writer's mailbox dropped because the disk did not keep up.
+    /// Packets (and other jobs) the writer's inbox dropped because the disk did not keep up.
     var droppedWrites: Int { writer.droppedJobs }
 
     /// The camera has stopped: the open recording is finished and the writer finishes what it holds, within
@@ -117,19 +117,20 @@ final class CameraClips: @unchecked Sendable {
     /// The sampled frame at `pts` has epoch time `epoch` (the camera's stream clock).
     func mark(pts: Double, epoch: Double) { lock.withLock { mark = (pts, epoch) } }
 
+    /// One lock, a ring append and (while recording) an inbox append: nothing else per packet.
     private func take(_ packet: EncodedPacket) {
-        lock.withLock {
-            ring.append(packet)
-            if recording == nil, !carried.isEmpty, connected, packet.isVideo, packet.isKeyframe, packet.pts.isFinite {
-                return continueRecording(at: packet.pts)
+        lock.lock()
+        defer { lock.unlock() }
+        ring.append(packet)
+        guard recording != nil else {
+            if !carried.isEmpty, connected, packet.isVideo, packet.isKeyframe, packet.pts.isFinite {
+                continueRecording(at: packet.pts)
             }
-            guard recording != nil else { return }
-            send(.packet(packet))
-            guard var current = recording else { return }
-            if packet.isVideo && packet.pts.isFinite { current.endPTS = max(current.endPTS, packet.pts) }
-            recording = current
-            if current.openEvents.isEmpty && current.endPTS >= current.stopAt { finishRecording() }
+            return
         }
+        send(.packet(packet))
+        if packet.isVideo && packet.pts.isFinite { recording!.endPTS = max(recording!.endPTS, packet.pts) }
+        if recording!.openEvents.isEmpty && recording!.endPTS >= recording!.stopAt { finishRecording() }
     }
 
     /// The camera is back while events of the last connection are still open: a new recording for them from this
@@ -146,10 +147,9 @@ final class CameraClips: @unchecked Sendable {
 
     /// Hands `work` for the open recording to the writer. Under the lock.
     private func send(_ work: ClipWriter.Work) {
-        guard var current = recording else { return }
+        guard let current = recording else { return }
         writer.put(ClipWriter.Job(recording: current.target, sequence: current.sent, work: work))
-        current.sent += 1
-        recording = current
+        recording!.sent += 1
     }
 
     // MARK: Classifier thread
@@ -276,9 +276,11 @@ final class CameraClips: @unchecked Sendable {
 }
 
 extension Camera {
-    /// A clip or snapshot could not be written: a status line (the camera stays online) and a log line.
+    /// A clip or snapshot could not be written: a status line with the camera's state as it stands (the problem does
+    /// not change it: an online camera stays online, one reconnecting after its sender died mid-clip says so) and a
+    /// log line.
     func clipProblem(_ reason: String) {
         FileHandle.standardError.write(Data("vigil: \(spec.name): \(reason)\n".utf8))
-        write([.status(StatusEvent(camera: spec.name, state: .online, reason: reason))])
+        write([.status(StatusEvent(camera: spec.name, state: currentState, reason: reason))])
     }
 }

@@ -1,12 +1,15 @@
-// A camera's clip writer: a thread of its own fed through a bounded mailbox, so a slow or stalled disk never
+// A camera's clip writer: a thread of its own fed through a bounded inbox, so a slow or stalled disk never
 // stalls the camera's decoding.
 import Foundation
 import Media
 import Stream
 
 /// Writes one camera's recordings (`ClipRecorder`, stream copy) on its own thread. `CameraClips` hands it jobs in
-/// order (open a recording with its pre-roll, one packet, finish) through a `Mailbox` of `capacity` jobs: a live
-/// camera never waits (when the mailbox is full its oldest job is dropped and counted), a file waits for room.
+/// order (open a recording with its pre-roll, one packet, finish) through an inbox of `capacity` jobs: a live camera
+/// never waits (when the inbox is full its oldest job is dropped and counted), a file waits for room. A job costs
+/// the decode thread one uncontended lock and an array append: the writer takes the whole inbox at once, then lets
+/// jobs gather for `gatherSeconds` before looking again, and sleeps on a semaphore (woken by the next job) once the
+/// inbox stays empty, so a camera that is not recording never wakes it.
 ///
 /// Each job carries its recording and its place in that recording (0 for `open`, then 1, 2, …). A gap means jobs
 /// were dropped: the writer finishes the clip at the last packet before the gap (index written, renamed: a clip
@@ -55,26 +58,44 @@ final class ClipWriter: @unchecked Sendable {
         case failed(String)
     }
 
-    /// Jobs the mailbox holds at most; about 10 s of a 1080p30 camera with sound (30 video + 47 AAC packets a second).
+    /// Jobs the inbox holds at most; about 10 s of a 1080p30 camera with sound (30 video + 47 AAC packets a second).
     static let defaultCapacity = 768
 
-    private let mailbox: Mailbox<Job>
+    private let capacity: Int
     private let waitForRoom: Bool
     private let folder: ClipFolder
     private let outcome: @Sendable (Recording, Outcome) -> Void
     private let done = DispatchSemaphore(value: 0)
+    /// Guards `inbox`, `closed`, `idle`, `waitingForRoom` and `dropped`.
+    private let lock = NSLock()
+    private var inbox: [Job] = []
+    private var closed = false
+    /// The writer sleeps on `wake` (the next `put` signals it).
+    private var idle = false
+    private let wake = DispatchSemaphore(value: 0)
+    /// `put`s (a file camera's) waiting on `room`.
+    private var waitingForRoom = 0
+    private let room = DispatchSemaphore(value: 0)
+    private var dropped = 0
     /// Touched only by the writer thread.
     private var current: (recording: Recording, recorder: ClipRecorder?, next: Int, over: Bool)?
 
     /// Starts the writer thread. `waitForRoom`: a file camera (nothing is dropped; its reader waits instead).
     init(capacity: Int = defaultCapacity, waitForRoom: Bool, folder: ClipFolder,
          outcome: @escaping @Sendable (Recording, Outcome) -> Void) {
-        mailbox = Mailbox(capacity: capacity)
+        self.capacity = max(1, capacity)
         self.waitForRoom = waitForRoom
         self.folder = folder
         self.outcome = outcome
+        inbox.reserveCapacity(self.capacity)
         Thread.detachNewThread { [self] in
-            while let job = nextJob() { handle(job) }
+            var batch: [Job] = []
+            batch.reserveCapacity(self.capacity)
+            while takeAll(into: &batch) {
+                for job in batch { handle(job) }
+                batch.removeAll(keepingCapacity: true)
+                if !lock.withLock({ closed }) { Thread.sleep(forTimeInterval: Self.gatherSeconds) }
+            }
             finishLeftOver(current)
             current = nil
             done.signal()
@@ -82,33 +103,72 @@ final class ClipWriter: @unchecked Sendable {
     }
 
     /// Queues `job`; never waits on a live camera.
-    func put(_ job: Job) { mailbox.put(job, waitForRoom: waitForRoom) }
+    func put(_ job: Job) {
+        lock.lock()
+        while waitForRoom && inbox.count >= capacity && !closed {
+            waitingForRoom += 1
+            lock.unlock()
+            room.wait()
+            lock.lock()
+        }
+        defer { lock.unlock() }
+        guard !closed else { return }
+        if inbox.count >= capacity {
+            inbox.removeFirst()
+            dropped += 1
+        }
+        inbox.append(job)
+        if idle {
+            idle = false
+            wake.signal()
+        }
+    }
 
-    /// Jobs dropped because the mailbox was full.
-    var droppedJobs: Int { mailbox.droppedCount }
+    /// Jobs dropped because the inbox was full.
+    var droppedJobs: Int { lock.withLock { dropped } }
 
     /// Lets the writer finish what is queued (the last recording is finished), waiting up to `timeoutSeconds`.
     /// False when the writer is still busy then (a stalled disk; its clip stays `.part`).
     @discardableResult
     func close(timeoutSeconds: Double) -> Bool {
-        mailbox.close()
+        lock.withLock {
+            closed = true
+            if idle {
+                idle = false
+                wake.signal()
+            }
+            for _ in 0..<waitingForRoom { room.signal() }
+            waitingForRoom = 0
+        }
         guard done.wait(timeout: .now() + timeoutSeconds) == .success else { return false }
         done.signal()  // a second close returns at once
         return true
     }
 
-    /// How long the writer lets jobs gather once it has written all it had: it wakes a few times a second instead of
-    /// once per packet (each wake-up costs the decode thread a futex call and a context switch).
-    static let gatherSeconds = 0.1
+    /// How long the writer lets jobs gather once it has written all it had: it wakes twice a second instead of once
+    /// per packet (each wake-up is a context switch; 16 cameras at 10 a second showed in a profile). The default
+    /// inbox holds 10 s of a camera, so half a second of gathering never fills it.
+    static let gatherSeconds = 0.5
 
-    private func nextJob() -> Job? {
-        if let job = mailbox.take(timeoutSeconds: 0) { return job }
-        if mailbox.isFinished { return nil }
-        Thread.sleep(forTimeInterval: Self.gatherSeconds)
-        while true {
-            if let job = mailbox.take(timeoutSeconds: 1) { return job }
-            if mailbox.isFinished { return nil }
+    /// Moves every queued job into `batch` (empty), sleeping until there is one; false once closed and empty.
+    private func takeAll(into batch: inout [Job]) -> Bool {
+        lock.lock()
+        while inbox.isEmpty {
+            if closed {
+                lock.unlock()
+                return false
+            }
+            idle = true
+            lock.unlock()
+            _ = wake.wait(timeout: .now() + 1)
+            lock.lock()
+            idle = false
         }
+        swap(&inbox, &batch)
+        for _ in 0..<waitingForRoom { room.signal() }
+        waitingForRoom = 0
+        lock.unlock()
+        return true
     }
 
     // MARK: Writer thread

@@ -19,6 +19,8 @@ public enum SettingDefaults {
     public static let retrySeconds = 10.0
     /// Watch: seconds without a frame before a camera counts as stalled.
     public static let noFramesTimeoutSeconds = 20.0
+    /// Watch: the most windows (of different cameras) in one forward pass; 1: each camera classifies on its own.
+    public static let watchBatchSize = 16
     /// Watch: how rtsp:// cameras are reached ("tcp" or "udp").
     public static let rtspTransport = "tcp"
     /// Clips: seconds recorded before an event's start and after its end.

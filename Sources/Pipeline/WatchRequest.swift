@@ -11,6 +11,8 @@ import Stream
 public struct WatchRequest: Sendable {
     public var settings: PipelineSettings
     public var urls: [String] = []
+    /// `--batch-size`: the most windows of different cameras in one forward pass (1: no batching).
+    public var batchSize = SettingDefaults.watchBatchSize
 
     /// A request over `settings`.
     public init(settings: PipelineSettings) { self.settings = settings }
@@ -32,9 +34,12 @@ public struct WatchRequest: Sendable {
         }
         _ = try makeExtractor()  // a wrong name or dimension fails before any camera starts
         _ = try makeAudioExtractor()
-        let stages = WatchStages(
+        var stages = WatchStages(
             frameSize: size, makeExtractor: makeExtractor, makeAudioExtractor: makeAudioExtractor, model: model,
             topK: settings.topK, policy: try Self.policy(config.watch.events))
+        if batchSize > 1 {
+            stages.batcher = WindowBatcher(classifiers: try WindowBatcher.passes(of: model, first: probe), batchSize: batchSize)
+        }
         let entries = urls.isEmpty
             ? config.cameras.map { Self.resolved($0, against: config.source) }
             : urls.map { CameraConfig(name: CameraSpec.displayName($0), url: $0) }

@@ -7,6 +7,7 @@ import Stream
 public final class WatchRunner: @unchecked Sendable {
     private let cameras: [Camera]
     private let sink: any EventSink
+    private let batcher: WindowBatcher?
     private let done = DispatchGroup()
 
     /// Cameras ready to start; a setting out of range or weights that do not make a model fail here.
@@ -19,6 +20,7 @@ public final class WatchRunner: @unchecked Sendable {
         }
         self.cameras = built
         self.sink = sink
+        batcher = stages.batcher
     }
 
     /// Starts every camera and waits for all of them. SIGINT/SIGTERM/SIGHUP end every camera cleanly (every open event
@@ -41,6 +43,7 @@ public final class WatchRunner: @unchecked Sendable {
         monitor.start()
         done.wait()
         monitor.cancel()
+        if let summary = batcher?.summary { FileHandle.standardError.write(Data((summary + "\n").utf8)) }
         sink.close(within: 5)  // every camera has ended its events; network sinks deliver what they still hold
         let failures = cameras.compactMap(\.failure)
         if let writing = failures.first(where: { $0 is StreamError }) { throw writing }

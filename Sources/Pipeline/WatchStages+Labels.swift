@@ -3,7 +3,7 @@
 extension WatchStages {
     /// One name per model output: the label map's, else the class index (as the MQTT topics name a label).
     public var labels: [String] {
-        let names = (try? model.instance().labels) ?? model.labels
+        let names = batcher?.classifier.labels ?? (try? model.instance().labels) ?? model.labels
         return names.enumerated().map { $1 ?? String($0) }
     }
 }

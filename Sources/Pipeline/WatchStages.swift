@@ -4,7 +4,8 @@ import Media
 import Stream
 
 /// The stages of a watch, shared by its cameras: each camera makes its own extractor (extractors keep per-stream
-/// state) and its own model instance over the shared weights.
+/// state); the model is one instance that batches the cameras' windows (`batcher`), or with `--batch-size 1` one
+/// instance per camera over the shared weights.
 public struct WatchStages: @unchecked Sendable {
     /// Size frames are scaled to before extraction (nil: as decoded).
     public var frameSize: FrameSize?
@@ -20,6 +21,9 @@ public struct WatchStages: @unchecked Sendable {
     public var policy: EventPolicy
     /// Told what each camera decodes (metrics); nil: nobody listens.
     public var observer: (any CameraObserver)?
+    /// Runs the windows of every camera that are due together through one forward pass; nil (`--batch-size 1`):
+    /// each camera classifies its windows one at a time on its own model instance.
+    public var batcher: WindowBatcher?
 
     /// The stages.
     public init(

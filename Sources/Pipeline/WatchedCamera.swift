@@ -55,8 +55,16 @@ extension WatchRequest {
     }
 
     /// `camera` as `vigil watch` would run it: flags over the camera's settings over the pipeline's over defaults.
-    public func spec(for camera: CameraConfig) -> CameraSpec {
+    /// Clips as `vigil watch` resolves them: `--clips`, else the `clips:` of the worker's pipeline camera of that name
+    /// (with its `clip_pre` / `clip_post`); `.badSetting` for a clip setting that is not a number.
+    public func spec(for camera: CameraConfig) throws -> CameraSpec {
+        var camera = camera
+        if let local = settings.config.cameras.first(where: { $0.name == camera.name }) {
+            for key in ["clips", "clip_pre", "clip_post"] where camera.extra[key] == nil { camera.extra[key] = local.extra[key] }
+        }
         let resolved = Self.resolved(camera, against: settings.config.source)
-        return CameraSpec(name: resolved.name, url: resolved.url, settings: settings.watchSettings(for: resolved))
+        var watch = settings.watchSettings(for: resolved)
+        watch.clips = try settings.clipSettings(for: resolved)  // checked with the rest by WatchedCamera
+        return CameraSpec(name: resolved.name, url: resolved.url, settings: watch)
     }
 }

@@ -34,8 +34,37 @@ import Testing
     let expected = centres.indices.min { abs(MelFilterbank.mel(hertz: centres[$0]) - MelFilterbank.mel(hertz: 1000)) < abs(MelFilterbank.mel(hertz: centres[$1]) - MelFilterbank.mel(hertz: 1000)) }!
     #expect(peak == expected)
     #expect(centres[peak] > 900 && centres[peak] < 1100)
-    // A steady tone: its peak band barely varies over the window.
-    #expect(features[64 + peak] < 0.05 * features[peak])
+    // A steady tone: its peak band (and its pair) barely varies over the window.
+    #expect(features[64 + peak / 2] < 0.05 * features[peak])
+    // The band-free summary starts with the highest band mean, and the tone stands far above the median band.
+    #expect(features[96] == features[peak])
+    #expect(features[96 + 20] > 0.5 * features[peak])
+}
+
+@Test func theBandFreeSummaryOfASteadyToneHardlyDependsOnItsPitch() throws {
+    // Steady tones at −6 dBFS from 500 Hz to 3 kHz: the band means differ (another band each), the 32 band-free
+    // values stay close; a quieter tone (−40 dBFS) stays clearly lower in the loudness figures.
+    let extractor = try LogMelAudioExtractor()
+    func summary(_ hertz: Int, _ volume: String) throws -> [Float] {
+        let samples = try rawAudio("sine=frequency=\(hertz):sample_rate=16000:duration=1,volume=\(volume)")
+        return Array(try extractor.extract(window: samples[...])[96..<128])
+    }
+    let low = try summary(500, "0.5"), high = try summary(3000, "0.5"), quiet = try summary(1000, "0.01")
+    for i in [0, 8, 12, 20] {
+        #expect(abs(low[i] - high[i]) < 0.1 * low[i], "summary \(i): \(low[i]) vs \(high[i])")
+        #expect(quiet[i] < low[i] - 0.5, "summary \(i): quiet \(quiet[i]) vs loud \(low[i])")
+    }
+}
+
+@Test func aBangStandsAboveTheWindowsBackground() throws {
+    // 0.9 s of quiet pink noise, then 0.1 s of loud white noise: the loudest frame stands far above the 10th
+    // percentile frame (summary value 21), while steady noise gives almost nothing there.
+    let quiet = try rawAudio("anoisesrc=d=1:c=pink:r=16000:a=0.01:seed=5")
+    let bang = try rawAudio("anoisesrc=d=1:c=white:r=16000:a=0.8:seed=6")
+    let window = Array(quiet[0..<14_400]) + Array(bang[0..<1_600])
+    let extractor = try LogMelAudioExtractor()
+    let withBang = try extractor.extract(window: window[...]), steady = try extractor.extract(window: quiet[...])
+    #expect(withBang[96 + 21] > 1.0 && steady[96 + 21] < 0.3, "\(withBang[96 + 21]) vs \(steady[96 + 21])")
 }
 
 @Test func silenceAndEmptyWindowsAreZeros() throws {

@@ -27,7 +27,8 @@ private func expectExact(_ path: String, _ indices: [Int], against reference: [V
     return report
 }
 
-private func clip(_ name: String) throws -> String {
+/// The test clip called `name` (the arguments of the tests below and of SampleTableIndexTests).
+func clip(_ name: String) throws -> String {
     switch name {
     case "h264-open-gop": try TestMedia.h264OpenGOP()
     case "h264-open-gop-mp4": try TestMedia.h264OpenGOPMP4()
@@ -35,11 +36,16 @@ private func clip(_ name: String) throws -> String {
     case "vp9": try TestMedia.vp9()
     case "mpeg4": try TestMedia.mpeg4()
     case "vfr": try TestMedia.variableFrameRate()
+    case "h264-negative-cts": try TestMedia.h264NegativeCTS()
+    case "h264-mov": try TestMedia.h264MOV()
+    case "h264-fragmented": try TestMedia.h264Fragmented()
+    case "hevc-open-gop": try TestMedia.hevcOpenGOP()
     default: try TestMedia.h264LongGOP()
     }
 }
 
-@Test(arguments: ["h264", "h264-open-gop", "h264-open-gop-mp4", "h264-edit-list", "vp9", "mpeg4", "vfr"])
+@Test(arguments: ["h264", "h264-open-gop", "h264-open-gop-mp4", "h264-edit-list", "vp9", "mpeg4", "vfr",
+                  "h264-negative-cts", "h264-mov", "h264-fragmented", "hevc-open-gop"])
 func sampledFramesMatchAFullDecode(_ name: String) throws {
     let path = try clip(name)
     let reference = try fullDecode(path)

@@ -73,6 +73,29 @@ enum TestMedia {
         try make("h264-open-gop.mp4", ["-i", try h264OpenGOP(), "-c", "copy"])
     }
 
+    /// The long-GOP H.264 with negative composition offsets (version 1 ctts, no edit list shift): FFmpeg shifts
+    /// its dts, so the sampler reads the packets instead of the sample table.
+    static func h264NegativeCTS() throws -> String {
+        try make("h264-negative-cts.mp4", ["-i", try h264LongGOP(), "-c", "copy", "-movflags", "negative_cts_offsets"])
+    }
+
+    /// The long-GOP H.264 in a QuickTime file.
+    static func h264MOV() throws -> String {
+        try make("h264-gop120-bf3.mov", ["-i", try h264LongGOP(), "-c", "copy"])
+    }
+
+    /// The long-GOP H.264 as fragmented MP4 (moof boxes, no sample table for the frames).
+    static func h264Fragmented() throws -> String {
+        try make("h264-fragmented.mp4", ["-i", try h264LongGOP(), "-c", "copy", "-movflags", "frag_keyframe+empty_moov"])
+    }
+
+    /// HEVC, 200 frames, GOP 50, 3 B-frames, open GOPs (x265's default CRA pictures), MP4.
+    static func hevcOpenGOP() throws -> String {
+        try make("hevc-open-gop.mp4", ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=8",
+            "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "keyint=50:bframes=3:open-gop=1:log-level=error",
+            "-pix_fmt", "yuv420p"])
+    }
+
     /// VP9, 150 frames, GOP 60, WebM.
     static func vp9() throws -> String {
         try make("vp9.webm", ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=6",

@@ -93,11 +93,18 @@ private func videoSeconds(_ path: String) throws -> Double {
         let port = freePort()
         let sender = try gopSender(port: port, audio: true)
         let folder = fixture.folder.appendingPathComponent("clips")
+        let httpPort = freePort()
         let vigil = try ChildProcess(
             vigilBinary.path,
-            fixture.watchArguments(["http://127.0.0.1:\(port)"], ["--clips", folder.path, "--clip-pre", "3", "--clip-post", "1"]))
+            fixture.watchArguments(["http://127.0.0.1:\(port)"], ["--clips", folder.path, "--clip-pre", "3", "--clip-post", "1",
+                                                                  "--http", "127.0.0.1:\(httpPort)"]))
         #expect(vigil.waitForEvent("start", timeoutSeconds: 20))
         Thread.sleep(forTimeInterval: 4)
+        // /metrics counts the camera's dropped clip packets (none here: the disk keeps up, the ring is far from full).
+        let values = samples(try httpGet("http://127.0.0.1:\(httpPort)/metrics").body)
+        let camera = "camera=\"http://127.0.0.1:\(port)\""
+        #expect(values["vigil_camera_clip_packets_dropped_total{\(camera),stage=\"ring\"}"] == 0)
+        #expect(values["vigil_camera_clip_packets_dropped_total{\(camera),stage=\"writer\"}"] == 0)
         #expect(vigil.interrupt(SIGTERM) == 0)
         let log = try WatchLog(vigil.lines)
         try log.checkInvariants()
@@ -310,5 +317,40 @@ private func videoSeconds(_ path: String) throws -> Double {
         let start = try #require(log.of(type: "start").first)
         #expect(FileManager.default.fileExists(atPath: try #require(start["snapshot"]?.string)))
         try checkPlayable(try #require(log.of(type: "end").first?["clip"]?.string), audio: false, codec: "h264")
+    }
+
+    /// A camera run by a cluster worker (`vigil watch --cluster … --clips DIR`, nats-server on loopback) gets its
+    /// snapshot and clip like a camera of `vigil watch`, and the lines in the merged stream name them.
+    @Test func aClusterWorkersCameraGetsItsSnapshotAndClip() throws {
+        let fixture = try WatchFixture()
+        let nats = try NATSTestServer()
+        let cluster = ["--cluster", nats.url, "--cluster-name", "clips"]
+        let port = freePort()
+        let sender = try gopSender(port: port)
+        #expect(try MediaCLI.vigil(["cameras", "add", "gate", "http://127.0.0.1:\(port)"] + cluster).status == 0)
+        let folder = fixture.folder.appendingPathComponent("clips")
+        let follower = try ChildProcess(vigilBinary.path, ["events", "--from-start", "--follow"] + cluster)
+        let stderr = fixture.folder.appendingPathComponent("worker.log")
+        let worker = try ChildProcess(
+            vigilBinary.path,
+            fixture.watchArguments([], cluster + ["--worker-name", "w1", "--no-window-events", "--clips", folder.path,
+                                                  "--clip-pre", "2", "--clip-post", "1"]),
+            stderrFile: stderr)
+        func lines(_ type: String) -> [[String: Any]] {
+            follower.lines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+                .filter { $0["type"] as? String == type }
+        }
+        #expect(follower.waitForLines(timeoutSeconds: 60) { _ in !lines("start").isEmpty },
+                "\((try? String(contentsOf: stderr, encoding: .utf8)) ?? "")")
+        Thread.sleep(forTimeInterval: 3)
+        #expect(worker.interrupt(SIGTERM) == 0)  // the worker ends its events (shutdown) and finishes the clip
+        #expect(follower.waitForLines(timeoutSeconds: 20) { _ in !lines("end").isEmpty })
+        let snapshot = try #require(lines("start").first?["snapshot"] as? String)
+        #expect(snapshot.hasPrefix(folder.path) && FileManager.default.fileExists(atPath: snapshot))
+        let clip = try #require(lines("end").first?["clip"] as? String)
+        #expect(clip.hasPrefix(folder.path))
+        try checkPlayable(clip, audio: false, codec: "h264")
+        #expect(try videoSeconds(clip) >= 3)
+        _ = sender
     }
 }

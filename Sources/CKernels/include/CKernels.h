@@ -49,3 +49,24 @@ void vigil_depthwise(
 /// x[o, m] += bias[o] for o < channels, m < pixels (rows of `pixels` floats), then min(max(·, 0), 6) when relu6 ≠ 0
 /// (BiasActivation.c): the pass after a convolution's sgemm.
 void vigil_bias_activation(vigil_isa isa, float *x, const float *bias, size_t channels, size_t pixels, int relu6);
+
+/// Floats `vigil_pointwise_pack` writes for 1×1 convolution weights [O, C] (Pointwise.c): ⌈O/8⌉ blocks of C × 8.
+size_t vigil_pointwise_packed_count(size_t out_channels, size_t in_channels);
+
+/// Re-lays weights [O, C] into blocks of 8 output channels, [block][c][8] (channels past O are zero).
+void vigil_pointwise_pack(size_t out_channels, size_t in_channels, const float *weights, float *packed);
+
+/// Pixel tiles (48 pixels each, the last one partial) of a 1×1 convolution over `pixels` pixels.
+size_t vigil_pointwise_tiles(size_t pixels);
+
+/// Blocks of 8 output channels of a 1×1 convolution with `out_channels` outputs.
+size_t vigil_pointwise_blocks(size_t out_channels);
+
+/// A 1×1 convolution on channel-major rows (Pointwise.c): for the pixel tiles [tile_begin, tile_end) and the channel
+/// blocks [block_begin, block_end), output[o, m] = bias[o] + Σc w[o, c] · input[c, m], then min(max(·, 0), 6) when
+/// relu6 ≠ 0, then + residual[o, m] when residual is not NULL. input [C, pixels], output and residual [O, pixels];
+/// `packed` as `vigil_pointwise_pack` left it. Disjoint ranges write disjoint outputs (callers thread over them).
+void vigil_pointwise(
+    vigil_isa isa, size_t out_channels, size_t in_channels, size_t pixels, size_t tile_begin, size_t tile_end,
+    size_t block_begin, size_t block_end, const float *packed, const float *bias, const float *input,
+    const float *residual, int relu6, float *output);

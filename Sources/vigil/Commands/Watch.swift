@@ -47,6 +47,9 @@ struct Watch: ParsableCommand, SettingFlagGroup {
     @Option(help: "Frames decoded: auto (keyframes only on a network camera whose keyframe interval fits 1/fps), all, or keyframes.")
     var decode: String = "auto"
 
+    @Option(help: "Most windows of different cameras classified in one forward pass; 1 classifies each camera's alone (default 16).")
+    var batchSize = SettingDefaults.watchBatchSize
+
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
     var windowEvents = true
 
@@ -54,6 +57,7 @@ struct Watch: ParsableCommand, SettingFlagGroup {
 
     func validate() throws {
         try cluster.check(urls: urls)
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         try checkFlags()
     }
 
@@ -70,6 +74,7 @@ struct Watch: ParsableCommand, SettingFlagGroup {
             let settings = PipelineSettings(config: try model.loadConfig(useDefault: true, for: urls.first ?? "watch"), flags: flags)
             var request = WatchRequest(settings: settings)
             request.urls = sinks.cameraURLs(urls)
+            request.batchSize = batchSize
             if cluster.connection.cluster != nil { return try cluster.runWorker(request, windowEvents: windowEvents) }
             var (cameras, stages) = try cluster.shard(try request.plan())
             let sink = try sinks.request(writesWindows: windowEvents).sink(

@@ -1,0 +1,254 @@
+// A small, defensive reader of one MP4/MOV track's sample tables (ISO/IEC 14496-12 §8.6, QuickTime "stbl"): every
+// sample's decode time, composition offset and sync flag, read from the moov box without touching the media data.
+// Anything it does not understand, or that does not add up, makes it give nil: callers then read the packets.
+import Foundation
+
+/// The timing tables of one track of a non-fragmented MP4/MOV file, in decode order.
+struct MP4SampleTable {
+    /// One edit list entry (`elst`): `mediaTime` -1 is an empty edit; `rate` is 16.16 fixed point.
+    struct Edit: Equatable {
+        let duration: Int64
+        let mediaTime: Int64
+        let rate: Int32
+    }
+
+    /// The track's media timescale (`mdhd`): timestamps count 1/timescale seconds.
+    let timescale: UInt32
+    /// Each sample's decode time from `stts` (starting at 0).
+    let decodeTimes: [Int64]
+    /// Each sample's composition offset from `ctts` (all 0 without one); pts = dts + offset before edits.
+    let compositionOffsets: [Int64]
+    /// Each sample's sync flag from `stss`; nil when the track has no `stss` (every sample is a sync sample).
+    let syncSamples: [Bool]?
+    /// The track's edit list (empty without one).
+    let edits: [Edit]
+
+    var sampleCount: Int { decodeTimes.count }
+
+    /// The largest moov box read (a 10-hour 60 frames/s file's tables take a few tens of MB).
+    static let moovLimit = 256 << 20
+    /// The most top-level boxes walked looking for moov (fragmented files have thousands; they are refused anyway).
+    static let topLevelLimit = 10_000
+
+    /// Reads the tables of track `trackID` (tkhd's track_ID, FFmpeg's `AVStream.id` for MP4/MOV) of the file at
+    /// `path`, expecting `expectedSamples` samples. Nil for a fragmented file (moof/mvex), a track without the needed
+    /// boxes, counts that disagree, or any box that is short, overlong or out of bounds.
+    init?(path: String, trackID: Int32, expectedSamples: Int) {
+        guard expectedSamples > 0, let moov = Self.readMoov(path) else { return nil }
+        let file = BoxBytes(moov)
+        guard let boxes = file.children(of: 0..<moov.count), !boxes.contains(where: { $0.type == "mvex" }) else { return nil }
+        for trak in boxes where trak.type == "trak" {
+            guard let id = file.trackID(trak.body), id == trackID else { continue }
+            guard let table = Self.parse(file, trak: trak.body, expectedSamples: expectedSamples) else { return nil }
+            self = table
+            return
+        }
+        return nil
+    }
+
+    private init(timescale: UInt32, decodeTimes: [Int64], compositionOffsets: [Int64], syncSamples: [Bool]?,
+                 edits: [Edit]) {
+        self.timescale = timescale
+        self.decodeTimes = decodeTimes
+        self.compositionOffsets = compositionOffsets
+        self.syncSamples = syncSamples
+        self.edits = edits
+    }
+
+    private static func parse(_ file: BoxBytes, trak: Range<Int>, expectedSamples n: Int) -> MP4SampleTable? {
+        guard let mdia = file.child("mdia", of: trak), let mdhd = file.child("mdhd", of: mdia),
+              let timescale = file.mediaTimescale(mdhd), timescale > 0,
+              let minf = file.child("minf", of: mdia), let stbl = file.child("stbl", of: minf),
+              let sizes = file.child("stsz", of: stbl) ?? file.child("stz2", of: stbl),
+              file.u32(sizes.lowerBound + 8).map(Int.init) == n,  // sample_count (stsz and stz2 alike)
+              let stts = file.child("stts", of: stbl), let decodeTimes = file.decodeTimes(stts, count: n)
+        else { return nil }
+        var offsets = [Int64](repeating: 0, count: n)
+        if let ctts = file.child("ctts", of: stbl) {
+            guard let read = file.compositionOffsets(ctts, count: n) else { return nil }
+            offsets = read
+        }
+        var sync: [Bool]?
+        if let stss = file.child("stss", of: stbl) {
+            guard let read = file.syncSamples(stss, count: n) else { return nil }
+            sync = read
+        }
+        var edits: [Edit] = []
+        if let edts = file.child("edts", of: trak), let elst = file.child("elst", of: edts) {
+            guard let read = file.edits(elst) else { return nil }
+            edits = read
+        }
+        return MP4SampleTable(timescale: timescale, decodeTimes: decodeTimes, compositionOffsets: offsets,
+                              syncSamples: sync, edits: edits)
+    }
+
+    /// The bytes of the file's one top-level moov box; nil when there is none, it is too large, or a moof box
+    /// (a fragment) is found.
+    private static func readMoov(_ path: String) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd() else { return nil }
+        var offset: UInt64 = 0, moov: Range<UInt64>?
+        for _ in 0..<topLevelLimit {
+            guard offset + 8 <= end, (try? handle.seek(toOffset: offset)) != nil,
+                  let header = try? handle.read(upToCount: 16), header.count >= 8 else { break }
+            let bytes = [UInt8](header)
+            var size = UInt64(BoxBytes(bytes).u32(0) ?? 0), headerSize: UInt64 = 8
+            if size == 1 {
+                guard bytes.count == 16, let large = BoxBytes(bytes).u64(8) else { return nil }
+                (size, headerSize) = (large, 16)
+            } else if size == 0 {
+                size = end - offset
+            }
+            guard size >= headerSize, size <= end - offset else { return nil }
+            switch String(decoding: bytes[4..<8], as: UTF8.self) {
+            case "moof": return nil
+            case "moov":
+                guard moov == nil else { return nil }
+                moov = (offset + headerSize)..<(offset + size)
+            default: break
+            }
+            offset += size
+        }
+        guard let moov, moov.count <= moovLimit, (try? handle.seek(toOffset: moov.lowerBound)) != nil,
+              let data = try? handle.read(upToCount: Int(moov.count)), data.count == moov.count else { return nil }
+        return [UInt8](data)
+    }
+}
+
+/// Big-endian reads and box walking over a byte array; every read is bounds-checked and gives nil when short.
+private struct BoxBytes {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func u32(_ at: Int) -> UInt32? {
+        guard at >= 0, at + 4 <= bytes.count else { return nil }
+        return bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    func u64(_ at: Int) -> UInt64? {
+        guard at >= 0, at + 8 <= bytes.count else { return nil }
+        return bytes[at..<at + 8].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The boxes directly inside `range` (type and body); nil when a size runs past the range.
+    func children(of range: Range<Int>) -> [(type: String, body: Range<Int>)]? {
+        var result: [(type: String, body: Range<Int>)] = []
+        var offset = range.lowerBound
+        while offset + 8 <= range.upperBound {
+            guard let small = u32(offset) else { return nil }
+            var size = Int(small), header = 8
+            if small == 1 {
+                guard let large = u64(offset + 8), large <= UInt64(Int.max) else { return nil }
+                (size, header) = (Int(large), 16)
+            } else if small == 0 {
+                size = range.upperBound - offset
+            }
+            guard size >= header, size <= range.upperBound - offset else { return nil }
+            result.append((String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self), (offset + header)..<(offset + size)))
+            offset += size
+        }
+        return result
+    }
+
+    /// The one child box of `type` inside `range`; nil when absent, repeated or malformed.
+    func child(_ type: String, of range: Range<Int>) -> Range<Int>? {
+        guard let found = children(of: range)?.filter({ $0.type == type }), found.count == 1 else { return nil }
+        return found[0].body
+    }
+
+    /// A full box's version byte; its fields start 4 bytes into the body.
+    func version(_ box: Range<Int>) -> UInt8? { box.count >= 4 ? bytes[box.lowerBound] : nil }
+
+    /// tkhd's track_ID.
+    func trackID(_ trak: Range<Int>) -> Int32? {
+        guard let tkhd = child("tkhd", of: trak), let version = version(tkhd) else { return nil }
+        let at = tkhd.lowerBound + (version == 1 ? 20 : 12)
+        guard at + 4 <= tkhd.upperBound, let id = u32(at), id <= UInt32(Int32.max) else { return nil }
+        return Int32(id)
+    }
+
+    /// mdhd's timescale.
+    func mediaTimescale(_ mdhd: Range<Int>) -> UInt32? {
+        guard let version = version(mdhd) else { return nil }
+        let at = mdhd.lowerBound + (version == 1 ? 20 : 12)
+        return at + 4 <= mdhd.upperBound ? u32(at) : nil
+    }
+
+    /// The entry count of a full box whose entries of `entrySize` bytes follow it; nil when they overrun the box.
+    private func entries(_ box: Range<Int>, entrySize: Int) -> Int? {
+        guard let count = u32(box.lowerBound + 4).map(Int.init), box.count >= 8,
+              count <= (box.count - 8) / entrySize else { return nil }
+        return count
+    }
+
+    /// stts: decode times of `count` samples (the deltas must cover exactly `count` samples).
+    func decodeTimes(_ stts: Range<Int>, count: Int) -> [Int64]? {
+        guard let entries = entries(stts, entrySize: 8) else { return nil }
+        var times: [Int64] = []
+        times.reserveCapacity(count)
+        var time: Int64 = 0
+        for entry in 0..<entries {
+            let at = stts.lowerBound + 8 + entry * 8
+            guard let samples = u32(at).map(Int.init), let delta = u32(at + 4).map(Int64.init),
+                  samples <= count - times.count else { return nil }
+            for _ in 0..<samples {
+                times.append(time)
+                time += delta
+            }
+        }
+        return times.count == count ? times : nil
+    }
+
+    /// ctts: composition offsets of `count` samples (version 1 offsets are signed; version 0 ones are read as signed
+    /// too, as FFmpeg does, since writers put negative offsets in version 0 boxes).
+    func compositionOffsets(_ ctts: Range<Int>, count: Int) -> [Int64]? {
+        guard let entries = entries(ctts, entrySize: 8) else { return nil }
+        var offsets: [Int64] = []
+        offsets.reserveCapacity(count)
+        for entry in 0..<entries {
+            let at = ctts.lowerBound + 8 + entry * 8
+            guard let samples = u32(at).map(Int.init), let raw = u32(at + 4), samples <= count - offsets.count else {
+                return nil
+            }
+            offsets.append(contentsOf: repeatElement(Int64(Int32(bitPattern: raw)), count: samples))
+        }
+        return offsets.count == count ? offsets : nil
+    }
+
+    /// stss: the sync flag of each of `count` samples (numbers are 1-based, ascending, in range).
+    func syncSamples(_ stss: Range<Int>, count: Int) -> [Bool]? {
+        guard let entries = entries(stss, entrySize: 4) else { return nil }
+        var sync = [Bool](repeating: false, count: count)
+        var previous = 0
+        for entry in 0..<entries {
+            guard let number = u32(stss.lowerBound + 8 + entry * 4).map(Int.init), number > previous, number <= count
+            else { return nil }
+            sync[number - 1] = true
+            previous = number
+        }
+        return sync
+    }
+
+    /// elst entries.
+    func edits(_ elst: Range<Int>) -> [MP4SampleTable.Edit]? {
+        guard let version = version(elst), version <= 1 else { return nil }
+        let wide = version == 1
+        guard let entries = entries(elst, entrySize: wide ? 20 : 12) else { return nil }
+        var edits: [MP4SampleTable.Edit] = []
+        for entry in 0..<entries {
+            let at = elst.lowerBound + 8 + entry * (wide ? 20 : 12)
+            if wide {
+                guard let duration = u64(at), let time = u64(at + 8), let rate = u32(at + 16) else { return nil }
+                edits.append(.init(duration: Int64(bitPattern: duration), mediaTime: Int64(bitPattern: time),
+                                   rate: Int32(bitPattern: rate)))
+            } else {
+                guard let duration = u32(at), let time = u32(at + 4), let rate = u32(at + 8) else { return nil }
+                edits.append(.init(duration: Int64(duration), mediaTime: Int64(Int32(bitPattern: time)),
+                                   rate: Int32(bitPattern: rate)))
+            }
+        }
+        return edits
+    }
+}
