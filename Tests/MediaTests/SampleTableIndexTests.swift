@@ -1,7 +1,8 @@
 // Index-only planning: the index read from an MP4/MOV sample table equals the demux-only pass, or is refused.
 import Foundation
-@testable import Media
 import Testing
+
+@testable import Media
 
 /// The sample-table index of `path` (nil when refused) and the demux-pass index.
 private func indexes(_ path: String) throws -> (table: VideoIndex?, packets: VideoIndex) {
