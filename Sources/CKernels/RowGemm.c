@@ -2,6 +2,8 @@
 // c = a · wᵀ, each output one dot product of a row of a (≤ 8 videos' states, kept in L1) with a row of w. The LSTM
 // step h W_hhᵀ streams W_hh [4H, H] once per tile of ≤ 8 rows without a packed copy of it, so the weights the model
 // loaded are the only copy in memory (the panels `vigil_panel_pack` writes cost 16 MB per direction at H = 1024).
+// Each tile prefetches the next tile's weight rows as it goes: with two rows at a time the hardware prefetcher
+// alone left the kernel waiting on memory (perf: half its time on the weight loads, 2× PanelGemm's time).
 // Each output accumulates 16 (AVX-512) or 8 (AVX2) lanes over k in order, then adds the lanes in a fixed order: a
 // row's results do not depend on how many rows run with it, so a batched pass equals one video at a time exactly.
 // Variants: AVX-512 and AVX2+FMA (compiled with target attributes, chosen at run time), and portable C.
@@ -42,7 +44,10 @@ __attribute__((target("avx512f"))) static inline __attribute__((always_inline)) 
     for (; kk + 16 <= k; kk += 16) {
         __m512 wv[8];
 #pragma clang loop unroll(full)
-        for (int r = 0; r < NR; r++) wv[r] = _mm512_loadu_ps(w + r * ldw + kk);
+        for (int r = 0; r < NR; r++) {
+            _mm_prefetch((const char *)(w + (r + NR) * ldw + kk), _MM_HINT_T0);  // the next tile's rows (no fault)
+            wv[r] = _mm512_loadu_ps(w + r * ldw + kk);
+        }
 #pragma clang loop unroll(full)
         for (int j = 0; j < MR; j++) {
             __m512 av = _mm512_loadu_ps(a + j * lda + kk);
@@ -87,7 +92,10 @@ __attribute__((target("avx2,fma"))) static inline __attribute__((always_inline))
     for (; kk + 8 <= k; kk += 8) {
         __m256 wv[4];
 #pragma clang loop unroll(full)
-        for (int r = 0; r < NR; r++) wv[r] = _mm256_loadu_ps(w + r * ldw + kk);
+        for (int r = 0; r < NR; r++) {
+            if (kk % 16 == 0) _mm_prefetch((const char *)(w + (r + NR) * ldw + kk), _MM_HINT_T0);
+            wv[r] = _mm256_loadu_ps(w + r * ldw + kk);
+        }
 #pragma clang loop unroll(full)
         for (int j = 0; j < MR; j++) {
             __m256 av = _mm256_loadu_ps(a + j * lda + kk);
@@ -126,16 +134,12 @@ __attribute__((target("avx512f"))) static void row_avx512(
     size_t m, size_t n, size_t k, const float *a, size_t lda, const float *w, size_t ldw, float *c, size_t ldc) {
     for (size_t x0 = 0; x0 < n; x0 += BLOCK) {
         size_t x1 = x0 + BLOCK < n ? x0 + BLOCK : n;
-        for (size_t j0 = 0; j0 < m; j0 += 8) {
-            switch (m - j0 < 8 ? m - j0 : 8) {  // at most 16 accumulators: 8 rows × 2, 4 × 4, 2 × 8
+        for (size_t j0 = 0; j0 < m; j0 += 4) {
+            switch (m - j0 < 4 ? m - j0 : 4) {  // 16 accumulators: 4 rows × 4 (the block's second pass is in L2)
             case 1: ROW_RUN(row_tile_avx512, 1, 8); break;
             case 2: ROW_RUN(row_tile_avx512, 2, 8); break;
             case 3: ROW_RUN(row_tile_avx512, 3, 4); break;
-            case 4: ROW_RUN(row_tile_avx512, 4, 4); break;
-            case 5: ROW_RUN(row_tile_avx512, 5, 2); break;
-            case 6: ROW_RUN(row_tile_avx512, 6, 2); break;
-            case 7: ROW_RUN(row_tile_avx512, 7, 2); break;
-            default: ROW_RUN(row_tile_avx512, 8, 2); break;
+            default: ROW_RUN(row_tile_avx512, 4, 4); break;
             }
         }
     }

@@ -20,7 +20,9 @@ public enum SettingDefaults {
     /// Watch: seconds without a frame before a camera counts as stalled.
     public static let noFramesTimeoutSeconds = 20.0
     /// Watch: the most windows (of different cameras) in one forward pass; 1: each camera classifies on its own.
-    public static let watchBatchSize = 16
+    /// Off by default: on a saturated CPU the few batch threads lose their share to the decode threads
+    /// (docs/benchmarks.md, "Cross-camera batching").
+    public static let watchBatchSize = 1
     /// Watch: how rtsp:// cameras are reached ("tcp" or "udp").
     public static let rtspTransport = "tcp"
     /// Clips: seconds recorded before an event's start and after its end.

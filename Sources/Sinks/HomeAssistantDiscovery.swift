@@ -75,4 +75,6 @@ public struct MQTTTopics: Sendable, Equatable {
     public func label(camera: String, label: String) -> String {
         "\(prefix)/\(TopicName.level(camera))/\(TopicName.level(label))"
     }
+    /// The JPEG of the label's latest event start, with `--clips` (retained; as Frigate publishes it).
+    public func snapshot(camera: String, label: String) -> String { self.label(camera: camera, label: label) + "/snapshot" }
 }

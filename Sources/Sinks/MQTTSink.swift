@@ -5,6 +5,7 @@ import Stream
 /// An `EventSink` that publishes to an MQTT broker through libmosquitto (docs/events.md, "MQTT"):
 /// - `<prefix>/events`: every start/update/end line, exactly as on stdout, QoS 1;
 /// - `<prefix>/<camera>/<label>`: retained `ON` / `OFF`; `<prefix>/<camera>/status`: retained camera state;
+/// - `<prefix>/<camera>/<label>/snapshot`: with `--clips`, the retained JPEG of the label's latest start;
 /// - `<prefix>/available`: retained `online`, the last will `offline`, and `offline` again on a clean close;
 /// - with Home Assistant discovery, a retained config per camera × label.
 ///
@@ -105,7 +106,11 @@ public final class MQTTSink: EventSink, @unchecked Sendable {
             condition.withLock { setRetained(topics.status(camera: status.camera), status.state.rawValue) }
         case .lifecycle(let lifecycle):
             guard let line = try? encoder.encode(event) else { return }
+            let label = lifecycle.label ?? String(lifecycle.classIndex)
+            // Read before taking the lock; a snapshot deleted meanwhile (the folder limit) is left out.
+            let snapshot = lifecycle.phase == .start ? lifecycle.snapshot.flatMap { FileManager.default.contents(atPath: $0) } : nil
             condition.withLock {
+                if let snapshot { setRetained(topics.snapshot(camera: lifecycle.camera, label: label), snapshot) }
                 switch lifecycle.phase {
                 case .start: setRetained(topics.label(camera: lifecycle.camera, label: lifecycle.label ?? String(lifecycle.classIndex)), "ON")
                 case .end: setRetained(topics.label(camera: lifecycle.camera, label: lifecycle.label ?? String(lifecycle.classIndex)), "OFF")

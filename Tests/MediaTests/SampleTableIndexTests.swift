@@ -1,7 +1,8 @@
 // Index-only planning: the index read from an MP4/MOV sample table equals the demux-only pass, or is refused.
 import Foundation
-@testable import Media
 import Testing
+
+@testable import Media
 
 /// The sample-table index of `path` (nil when refused) and the demux-pass index.
 private func indexes(_ path: String) throws -> (table: VideoIndex?, packets: VideoIndex) {
@@ -62,6 +63,11 @@ func sampleTableIndexEqualsTheDemuxPass(_ name: String) throws {
     }
     variants.append(Array(bytes[..<(bytes.count - 1000)]))  // the last samples cut off
     variants.append(Array(bytes[..<(moov + 2000)]))  // moov cut short
+    var accepted = 0, fellBack = 0
+    defer {  // FFmpeg 5.1: 256 of 542 copies accepted, 4 of them finished from the packets (a key flag disagreed)
+        #expect(accepted > 0, "no damaged copy was planned from its table")
+        #expect(fellBack > 0, "no damaged copy exercised the fall-back to the packets")
+    }
     for variant in variants {
         try Data(variant).write(to: URL(fileURLWithPath: path))
         _ = MP4SampleTable(path: path, trackID: 1, expectedSamples: 300)
@@ -70,7 +76,8 @@ func sampleTableIndexEqualsTheDemuxPass(_ name: String) throws {
         // Accepted: sampling gives what sampling planned from the packets gives (a packet the table did not predict
         // makes the sampler finish from the packets).
         let targets = [1, table.frameCount / 2, table.frameCount - 2]
-        let viaTable = try? sampled(MediaSource(url: path), targets)
+        accepted += 1
+        let viaTable = try? sampled(MediaSource(url: path), targets) { fellBack += $0 == .packets ? 1 : 0 }
         let reference = try MediaSource(url: path)
         let packets = try reference.videoIndex(packetsOnly: true)
         #expect(packets.frameCount == table.frameCount, "frame count of a damaged copy")
@@ -78,12 +85,14 @@ func sampleTableIndexEqualsTheDemuxPass(_ name: String) throws {
     }
 }
 
-/// The (index, pts, pixel checksum) of each frame sampled at `targets`.
-private func sampled(_ source: MediaSource, _ targets: [Int]) throws -> [String] {
+/// The (index, pts, pixel checksum) of each frame sampled at `targets`; `indexSource` gets the index used last.
+private func sampled(_ source: MediaSource, _ targets: [Int],
+                     indexSource: (SamplingReport.IndexSource) -> Void = { _ in }) throws -> [String] {
     var frames: [String] = []
-    try source.frames(at: targets) { frame, _ in
+    let report = try source.frames(at: targets) { frame, _ in
         frames.append("\(frame.index) \(frame.pts) \(frame.rgb.reduce(0) { $0 &* 31 &+ Int($1) })")
     }
+    indexSource(report.indexSource)
     return frames
 }
 

@@ -1,7 +1,7 @@
 // WindowBatcher: windows of several cameras through one forward pass give each camera the scores of its window
 // classified alone (within float rounding), also when many camera threads hand windows in at once.
-import Foundation
 import Formats
+import Foundation
 import Stream
 import Tensor
 import Testing
@@ -106,7 +106,10 @@ private final class Tally: @unchecked Sendable {
 
     func record(_ camera: Int, _ got: (scores: [Float], frames: Int)?) {
         lock.withLock {
-            guard let got else { return worst = .infinity }
+            guard let got else {
+                worst = .infinity
+                return
+            }
             worst = max(worst, worstDifference(got.scores, expected[camera].scores))
             if got.frames != expected[camera].frames { wrongFrames += 1 }
         }

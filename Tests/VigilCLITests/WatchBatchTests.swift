@@ -45,8 +45,8 @@ import Testing
     @Test func batchedWindowsOfFourCamerasScoreAsOneAtATime() throws {
         let fixture = try WatchFixture()
         let pipeline = try cameras(fixture)
-        let alone = try watch(fixture, pipeline, ["--batch-size", "1"])
-        let batched = try watch(fixture, pipeline, [])  // the default, 16
+        let alone = try watch(fixture, pipeline, [])  // the default, 1
+        let batched = try watch(fixture, pipeline, ["--batch-size", "16"])
         let pairs = try watch(fixture, pipeline, ["--batch-size", "2"])
         #expect(!alone.stderr.contains("forward passes"))
         #expect(batched.stderr.contains("windows classified in"), "\(batched.stderr)")
@@ -65,6 +65,32 @@ import Testing
             }
         }
         #expect(seen.count == 4)  // the cameras' scores differ, so a mix-up between them would show
+    }
+
+    @Test func liveCamerasBatchedEndEveryEventOnSIGTERMAndADeadCameraHoldsUpNoBatch() throws {
+        let fixture = try WatchFixture()
+        let ports = [freePort(udp: true), freePort(udp: true)]
+        let dead = "udp://127.0.0.1:\(freePort(udp: true))"
+        let senders = try ports.map { try udpSender(port: $0) }
+        let live = ports.map { "udp://127.0.0.1:\($0)" }
+        let stderr = fixture.folder.appendingPathComponent("stderr.txt")
+        let vigil = try ChildProcess(
+            vigilBinary.path, fixture.watchArguments(live + [dead], ["--batch-size", "16"]), stderrFile: stderr)
+        #expect(vigil.waitForLines(timeoutSeconds: 30) { lines in
+            live.allSatisfy { camera in lines.filter { $0.contains("\"type\":\"start\"") && $0.contains(camera) }.count == 1 }
+                && live.allSatisfy { camera in lines.filter { $0.contains("\"type\":\"window\"") && $0.contains(camera) }.count >= 4 }
+        })
+        vigil.send(SIGTERM)
+        #expect(vigil.waitForExit(timeoutSeconds: 20) == 0)
+        let log = try WatchLog(vigil.lines)
+        try log.checkInvariants()
+        for camera in live {
+            #expect(log.of(type: "end").filter { $0["camera"]?.string == camera }.map { $0["reason"]?.string } == ["shutdown"])
+            #expect(log.states(camera).last == "offline")
+        }
+        #expect(log.states(dead).last == "offline")
+        #expect(try String(contentsOf: stderr, encoding: .utf8).contains("windows classified in"))
+        _ = senders
     }
 
     @Test func aBatchSizeBelowOneIsAUsageError() throws {

@@ -353,4 +353,33 @@ private func videoSeconds(_ path: String) throws -> Double {
         #expect(try videoSeconds(clip) >= 3)
         _ = sender
     }
+
+    /// With the MQTT sink, the start's snapshot is also published, retained, on `<prefix>/<camera>/<label>/snapshot`
+    /// (mosquitto on loopback): a newcomer gets the same bytes as the file the start line names.
+    @Test func theMQTTSinkPublishesTheSnapshotRetained() throws {
+        let fixture = try WatchFixture()
+        let broker = try MosquittoBroker()
+        let clip = try fixture.clip(seconds: 6)
+        let folder = fixture.folder.appendingPathComponent("clips")
+        let vigil = try ChildProcess(
+            vigilBinary.path,
+            fixture.watchArguments([clip.path], ["--clips", folder.path, "--events", "stdout,mqtt://127.0.0.1:\(broker.port)"]))
+        #expect(vigil.waitForExit(timeoutSeconds: 60) == 0)
+        let log = try WatchLog(vigil.lines)
+        let start = try #require(log.of(type: "start").first)
+        let snapshot = try #require(start["snapshot"]?.string)
+        let label = try #require(start["label"]?.string)
+        let file = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        let topic = "vigil/\(TopicLevel.of(clip.path))/\(label)/snapshot"
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
+        reader.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", topic, "-C", "1", "-N", "-W", "10"]
+        let out = Pipe()
+        reader.standardOutput = out
+        try reader.run()
+        let received = out.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(reader.terminationStatus == 0)
+        #expect(received.count > 1_000 && received == file, "\(received.count) bytes on \(topic), the file has \(file.count)")
+    }
 }

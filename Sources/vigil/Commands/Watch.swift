@@ -47,7 +47,7 @@ struct Watch: ParsableCommand, SettingFlagGroup {
     @Option(help: "Frames decoded: auto (keyframes only on a network camera whose keyframe interval fits 1/fps), all, or keyframes.")
     var decode: String = "auto"
 
-    @Option(help: "Most windows of different cameras classified in one forward pass; 1 classifies each camera's alone (default 16).")
+    @Option(help: "Most windows of different cameras classified in one forward pass; 1 (default) classifies each camera's alone.")
     var batchSize = SettingDefaults.watchBatchSize
 
     @Flag(inversion: .prefixedNo, help: "Print a line per classified window.")
