@@ -129,9 +129,7 @@ public final class AttentionLSTM: FeatureClassifier {
     public var classCount: Int { sizes.classes }
 
     /// The forward pass; `training` draws dropout from `rng` and keeps what `backward` needs.
-    /// Inference runs `forwardInference` (bounded memory); training keeps every activation for `backward`.
     public func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
-        guard training else { return forwardInference(batch) }
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)
@@ -154,38 +152,6 @@ public final class AttentionLSTM: FeatureClassifier {
                 d: training ? bw.d.pointer : bw.h.pointer, seqs: bw.seqs)
             column += w
         }
-        return head(videos: b)
-    }
-
-    /// The forward pass without training's histories: the branches one after another, each a `PooledBiLSTM` whose
-    /// two directions run on two cores (when the start-up policy allows), so one set of buffers serves every branch
-    /// and the largest activation is one [N, H] history (docs/models.md, "Inference memory").
-    func forwardInference(_ batch: FeatureBatch) -> Tensor {
-        let ws = workspace
-        ws.prepareInference(batch: batch, sizes: sizes)
-        var column = 0
-        for (i, branch) in branches.enumerated() {
-            let seqs = ws.branches[i].seqs
-            let e = sizes.embeddingSizes[i]
-            for (video, input) in batch.streams[i].enumerated() where seqs.lengths[video] > 0 {
-                input.scalars.withUnsafeBufferPointer { x in  // fc_feature straight from each video's rows
-                    Linear.forward(
-                        y: ws.embedded.pointer + seqs.offsets[video] * e, x: x.baseAddress!, weight: branch.feature.weight,
-                        bias: branch.feature.bias, rows: seqs.lengths[video])
-                }
-            }
-            Activation.tanh.forward(ws.embedded.pointer, count: seqs.total * e)
-            PooledBiLSTM(lstm: branch.lstm, attention: branch.attention).forward(
-                pooled: ws.z.pointer + column, pooledStride: ws.pooledWidth, x: ws.embedded.pointer, seqs: seqs,
-                buffers: ws.pooledLSTM, concurrently: concurrentBranches)
-            column += 2 * sizes.lstmSizes[i]
-        }
-        return head(videos: batch.count)
-    }
-
-    /// fc_out1 + ReLU → fc_out2 + tanh → fc_logit over the pooled [B, Z] in the workspace.
-    private func head(videos b: Int) -> Tensor {
-        let ws = workspace
         let (f1, f2, k) = (sizes.fcSizes[0], sizes.fcSizes[1], sizes.classes)
         Linear.forward(y: ws.f1.pointer, x: ws.z.pointer, weight: fcOut1.weight, bias: fcOut1.bias, rows: b)
         Activation.relu.forward(ws.f1.pointer, count: b * f1)

@@ -31,13 +31,6 @@ void vigil_panel_gemm(
     vigil_isa isa, size_t m, size_t n, size_t k, const float *at, size_t lda, const float *panels, float *c,
     size_t ldc);
 
-/// c[m, n] (row stride ldc) = a · wᵀ with a [m, k] (row stride lda) and w [n, k] (row stride ldw) both row-major, as
-/// stored (RowGemm.c): no packed copy of w. Rows of a in tiles of up to 8; each row of w is read once per tile, and
-/// row j's results do not depend on m (the same lanes and order for every tile shape).
-void vigil_row_gemm(
-    vigil_isa isa, size_t m, size_t n, size_t k, const float *a, size_t lda, const float *w, size_t ldw, float *c,
-    size_t ldc);
-
 /// Depthwise K×K convolution with stride S and TensorFlow "SAME" padding (Depthwise.c): input [C, N, H, W],
 /// weights [C, K, K], bias [C], output [C, N, P, Q] with P = ⌈H/S⌉, Q = ⌈W/S⌉; out = bias + Σ taps, then
 /// min(max(·, 0), 6) when relu6 ≠ 0. Vector kernels for K ∈ {3, 5}, S ∈ {1, 2}; other K and S run portable C.

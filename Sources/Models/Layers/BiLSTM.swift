@@ -16,10 +16,10 @@ struct BiLSTM {
         let hid = hidden
         forwardDirection.forward(
             h: h, hStride: 2 * hid, gates: buffers.gatesForward.pointer, cell: buffers.cellForward.pointer, x: x,
-            state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, seqs: seqs)
+            state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, panels: buffers.panels.pointer, seqs: seqs)
         backwardDirection.forward(
-            h: h + hid, hStride: 2 * hid, gates: buffers.gatesBackward.pointer, cell: buffers.cellBackward.pointer,
-            x: x, state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, seqs: seqs)
+            h: h + hid, hStride: 2 * hid, gates: buffers.backwardGates.pointer, cell: buffers.backwardCell.pointer,
+            x: x, state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, panels: buffers.panels.pointer, seqs: seqs)
     }
 
     /// dx [N, E] += d loss/dx given dh [N, 2H]; both directions' parameter gradients accumulate.
@@ -41,25 +41,32 @@ struct BiLSTM {
     }
 }
 
-/// Activations one BiLSTM keeps between forward and backward (training; inference runs `PooledBiLSTM`), plus its
-/// scratch.
+/// Activations one BiLSTM keeps between forward and backward, plus its scratch.
 final class BiLSTMBuffers {
     let gatesForward = Scratch()  // [N, 4H] activated gates
     let gatesBackward = Scratch()  // [N, 4H]
     let cellForward = Scratch()  // [N, H]
     let cellBackward = Scratch()  // [N, H]
-    let state = Scratch()  // [B, H] h_{t−1} (forward) / d h (backward)
+    let state = Scratch()  // [H, B] h_{t−1} transposed (forward) / [B, H] d h (backward)
     let recurrent = Scratch()  // [B, 4H] h W_hhᵀ (forward) / step gate gradients (backward)
+    let panels = Scratch()  // W_hh (forward) / W_hhᵀ (backward) packed for PanelGemm, one direction at a time
     let dGates = Scratch()  // [N, 4H] (training only)
     let dCell = Scratch()  // [B, H] (training only)
     let recurrentT = Scratch()  // [4H, B] step gate gradients, K-major for PanelGemm (training only)
-    let panels = Scratch()  // W_hhᵀ packed for PanelGemm, one direction at a time (training only, 16 MB at H = 1024)
+    /// Whether the backward direction keeps its own gates and cells (training); inference reuses the forward
+    /// direction's, which are dead once it is done: 20 KB less per row (H = 1024), ~100 MB for 8 × 300 frames.
+    private(set) var keepsBothDirections = true
+    var backwardGates: Scratch { keepsBothDirections ? gatesBackward : gatesForward }
+    var backwardCell: Scratch { keepsBothDirections ? cellBackward : cellForward }
+
     /// Sizes the buffers for N rows and B videos.
     func reserve(rows: Int, videos: Int, hidden: Int, training: Bool) {
-        for buffer in [gatesForward, gatesBackward] { buffer.reserve(rows * 4 * hidden) }
-        for buffer in [cellForward, cellBackward] { buffer.reserve(rows * hidden) }
+        keepsBothDirections = training
+        for buffer in [gatesForward, backwardGates] { buffer.reserve(rows * 4 * hidden) }
+        for buffer in [cellForward, backwardCell] { buffer.reserve(rows * hidden) }
         state.reserve(videos * hidden)
         recurrent.reserve(videos * 4 * hidden)
+        panels.reserve(PanelGemm.packedCount(rows: 4 * hidden, columns: hidden))
         if training {
             dGates.reserve(rows * 4 * hidden)
             dCell.reserve(videos * hidden)

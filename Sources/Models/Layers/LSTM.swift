@@ -25,26 +25,30 @@ struct LSTMDirection {
 
     /// Runs the recurrence.
     /// - h [N, S]: hidden outputs (H columns written); gates [N, 4H]: activated i, f, g, o; cell [N, H]: c_t.
-    /// - x [N, E]: inputs; state [B, H] (h_{t−1}, row j is the j-th running video) and recurrent [B, 4H]: scratch.
-    /// The recurrent product h_{t−1} W_hhᵀ is `RowGemm`'s: every step streams W_hh as stored once for all running
-    /// videos (OpenBLAS would re-pack it at every step).
+    /// - x [N, E]: inputs; state [H, B] (h_{t−1} transposed: column j is video j), recurrent [B, 4H] and
+    ///   panels [`PanelGemm.packedCount(rows: 4H, columns: H)`]: scratch.
+    /// The recurrent product h_{t−1} W_hhᵀ is `PanelGemm`'s: W_hh is packed into panels once per call, then every
+    /// step streams it once for all running videos (OpenBLAS would re-pack it at every step).
     func forward(
         h: UnsafeMutablePointer<Float>, hStride: Int, gates: UnsafeMutablePointer<Float>,
         cell: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
-        state: UnsafeMutablePointer<Float>, recurrent: UnsafeMutablePointer<Float>, seqs: PackedSequences
+        state: UnsafeMutablePointer<Float>, recurrent: UnsafeMutablePointer<Float>,
+        panels: UnsafeMutablePointer<Float>, seqs: PackedSequences
     ) {
-        let (hid, g4, e, n) = (hidden, 4 * hidden, inputWidth, seqs.total)
+        let (hid, g4, e, n, videos) = (hidden, 4 * hidden, inputWidth, seqs.total, seqs.count)
         // Input projection for every step of every video at once: gates [N, 4H] = x W_ihᵀ + b_ih + b_hh.
         weightIH.withValue { w in
             sgemm(transposeB: true, m: n, n: g4, k: e, a: x, lda: e, b: w, ldb: e, c: gates, ldc: g4)
         }
         biasIH.withValue { Elementwise.addRowVector($0, to: gates, rows: n, columns: g4) }
         biasHH.withValue { Elementwise.addRowVector($0, to: gates, rows: n, columns: g4) }
-        weightHH.withValue { whh in
+        weightHH.withValue { PanelGemm.pack($0, rows: g4, columns: hid, into: panels) }
+        do {
             for s in 0..<seqs.maxLength {
                 let active = seqs.activeCounts[s]
                 if s > 0 {  // recurrent [active, 4H] = h_{s−1} W_hhᵀ (the state is zero at s = 0)
-                    RowGemm.multiply(m: active, n: g4, k: hid, a: state, lda: hid, w: whh, ldw: hid, c: recurrent, ldc: g4)
+                    PanelGemm.multiply(
+                        m: active, n: g4, k: hid, aT: state, lda: videos, panels: panels, c: recurrent, ldc: g4)
                 }
                 for j in 0..<active {
                     let video = seqs.order[j]
@@ -68,8 +72,10 @@ struct LSTMDirection {
                     let out = h + r * hStride
                     out.update(from: c, count: hid)
                     Elementwise.tanh(out, count: hid)
-                    for k in 0..<hid { out[k] *= o[k] }
-                    (state + j * hid).update(from: out, count: hid)
+                    for k in 0..<hid {
+                        out[k] *= o[k]
+                        state[k * videos + j] = out[k]
+                    }
                 }
             }
         }
