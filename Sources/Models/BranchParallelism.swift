@@ -3,7 +3,7 @@
 // OpenBLAS runs single-threaded inside it; the branches touch disjoint buffers and parameters. Whether they run
 // concurrently is a process-wide choice made once at start-up (Pipeline's `ComputePolicy`), together with
 // OpenBLAS's thread count; nothing here changes either during a forward or backward pass.
-import Dispatch
+import Tensor
 
 /// The process's branch policy: concurrent only when start-up gave OpenBLAS a single thread and the process at
 /// least two cores (concurrent callers of a multi-threaded OpenBLAS would queue on its pool's lock).
@@ -24,13 +24,5 @@ func forEachBranch(_ count: Int, concurrently: Bool = BranchParallelism.isConcur
         for i in 0..<count { body(i) }
         return
     }
-    withoutActuallyEscaping(body) { body in
-        let branches = DisjointWork(body: body)
-        DispatchQueue.concurrentPerform(iterations: count) { branches.body($0) }
-    }
-}
-
-/// Work whose concurrent calls touch disjoint memory (one branch each), so it may cross threads.
-private struct DisjointWork: @unchecked Sendable {
-    let body: (Int) -> Void
+    forEachPart(count, body)  // Tensor's: one thread per branch, each writing its own memory
 }

@@ -170,7 +170,8 @@ func share(_ count: Int, _ part: Int, of parts: Int) -> (Int, Int) {
 }
 
 /// Runs `body(part)` for each part in 0..<parts, on their own threads when parts > 1; the parts write disjoint memory.
-func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
+/// The one place Vigil fans work out over threads (convolution shares here, the models' branches in Models).
+public func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
     guard parts > 1 else {
         body(0)
         return
