@@ -128,9 +128,19 @@ import Testing
             stderrFile: log, environment: environment)
         #expect(worker.waitForLines(timeoutSeconds: 60) { $0.contains { $0.contains("\"state\":\"online\"") } })
         #expect(worker.interrupt(SIGTERM) == 0)
-        let listed = try MediaCLI.vigil(["cameras", "ls"] + cluster + login)
-        let events = try MediaCLI.vigil(["events", "--from-start"] + cluster + login)
-        #expect(listed.stdout.contains("\"w1\"") && events.stdout.contains("\"online\""))
+        // Read back until both show the worker's record: under a full suite one `cameras ls` was seen without it
+        // (CI, 2026-12-06), so a transient miss is retried for up to 20 s and a lasting one reports what was read.
+        var listed = try MediaCLI.vigil(["cameras", "ls"] + cluster + login)
+        var events = try MediaCLI.vigil(["events", "--from-start"] + cluster + login)
+        let deadline = Date().addingTimeInterval(20)
+        while !(listed.stdout.contains("\"w1\"") && events.stdout.contains("\"online\"")) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 1)
+            listed = try MediaCLI.vigil(["cameras", "ls"] + cluster + login)
+            events = try MediaCLI.vigil(["events", "--from-start"] + cluster + login)
+        }
+        #expect(
+            listed.stdout.contains("\"w1\"") && events.stdout.contains("\"online\""),
+            "cameras ls exit \(listed.status): \(listed.stdout) \(listed.stderr); events exit \(events.status)")
         for (name, text) in [("stdout", worker.lines.joined(separator: "\n")), ("log", Self.text(log)),
                              ("cameras ls", listed.stdout + listed.stderr), ("events", events.stdout + events.stderr)] {
             #expect(!text.contains(secret), "the secret is in the worker's \(name)")
