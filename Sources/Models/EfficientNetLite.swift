@@ -71,7 +71,7 @@ public struct EfficientNetLite: Sendable {
     let stem: FoldedConvolution  // 3×3/2, 3 → 32
     let blocks: [MBConvBlock]
     let head: FoldedConvolution  // 1×1, 320 → 1280
-    let fcWeights: [Float]  // [classes, 1280]
+    let fcPanels: [Float]  // [classes, 1280] in PanelGemm's panels
     let fcBias: [Float]  // [classes]
     /// Number of logits (1000 for ImageNet).
     public let classes: Int
@@ -102,7 +102,9 @@ public struct EfficientNetLite: Sendable {
         let fcWeights = try table.expect("_fc.weight", [classes, Self.featureDimension])
         try table.finish()
         self.classes = classes
-        self.fcWeights = fcWeights?.scalars ?? []
+        var fcPanels = [Float](repeating: 0, count: PanelGemm.packedCount(rows: classes, columns: Self.featureDimension))
+        if let fcWeights { PanelGemm.pack(fcWeights.scalars, rows: classes, columns: Self.featureDimension, into: &fcPanels) }
+        self.fcPanels = fcPanels
         self.fcBias = fcBias?.scalars ?? []
         guard self.fcBias.count == classes, fcBias?.shape == [classes] else {
             throw ModelError.shapeMismatch(key: "_fc.bias", expected: [classes], actual: fcBias?.shape ?? [])
@@ -110,50 +112,73 @@ public struct EfficientNetLite: Sendable {
     }
 
     /// Features [N, 1280] and, when `workspace` asks for them, logits [N, classes] for images already preprocessed
-    /// into `workspace.input` ([3, N, 224, 224], (x − 127) / 128). N ≤ the workspace's batch.
-    public func forward(_ workspace: EfficientNetLiteWorkspace, images: Int) {
+    /// into `workspace.input` ([3, N, 224, 224], (x − 127) / 128). N ≤ the workspace's batch. With several images
+    /// and threads, the images are split between the threads and each runs its share through the whole network on
+    /// its own slice of the workspace (no synchronisation per layer); one image splits each layer instead.
+    public func forward(_ workspace: EfficientNetLiteWorkspace, images: Int, threads: Int = OpenBLASKernel.threads) {
         precondition(images <= workspace.batch && images > 0, "batch \(images) outside the workspace's 1…\(workspace.batch)")
+        let groups = images >= 2 && threads >= 2 && !pointwiseConvolutionUsesOpenBLAS ? min(threads, images) : 1
+        let plane = Self.imageSize * Self.imageSize, (activation, scratch) = bufferSizes()
+        workspace.withBuffers { buffers in
+            forEachPart(groups) { group in
+                let (i0, i1) = share(images, group, of: groups)
+                let slice = EfficientNetLiteWorkspace.Buffers(
+                    input: buffers.input + i0 * plane, a: buffers.a + i0 * activation, b: buffers.b + i0 * activation,
+                    c: buffers.c + i0 * activation, d: buffers.d + i0 * activation, scratch: buffers.scratch + i0 * scratch,
+                    pooled: buffers.pooled + i0 * Self.featureDimension, features: buffers.features + i0 * Self.featureDimension,
+                    logits: buffers.logits.map { $0 + i0 * classes })
+                forward(slice, images: i1 - i0, inputChannelStride: images * plane, threads: groups > 1 ? 1 : threads)
+            }
+        }
+    }
+
+    /// One share of the images through the network, each layer split across `threads`.
+    private func forward(_ buffers: EfficientNetLiteWorkspace.Buffers, images: Int, inputChannelStride: Int, threads: Int) {
         var size = Self.imageSize
-        workspace.withBuffers { input, a, b, c, d, scratch in
-            // Stem: input → a [32, N, 112, 112]
-            denseConvolution(
-                output: a, input: input, weights: stem.matrix!, columns: scratch, inChannels: 3,
-                images: images, height: size, width: size, kernel: 3, stride: 2, activation: .relu6)
-            size = samePadding(input: size, kernel: 3, stride: 2).output
-            var current = a, spare = d
-            for block in blocks {
-                let pixels = images * size * size
-                var hidden = UnsafePointer(current)
-                if let expand = block.expand {  // current → b
-                    pointwiseConvolution(output: b, input: current, weights: expand.matrix!, pixels: pixels, activation: .relu6)
-                    hidden = UnsafePointer(b)
-                }
-                let dw = block.depthwise  // hidden → c
-                depthwiseConvolution(
-                    output: c, input: hidden, weights: dw.weights, bias: dw.bias, channels: dw.outChannels,
-                    images: images, height: size, width: size, kernel: dw.kernel, stride: block.stride, activation: .relu6)
-                size = samePadding(input: size, kernel: dw.kernel, stride: block.stride).output
-                let outPixels = images * size * size
-                // c → spare (+ current, added in the kernel's store)
+        let (a, b, c, d) = (buffers.a, buffers.b, buffers.c, buffers.d)
+        // Stem: input → a [32, N, 112, 112]
+        denseConvolution(
+            output: a, input: buffers.input, weights: stem.matrix!, columns: buffers.scratch, inChannels: 3,
+            images: images, height: size, width: size, kernel: 3, stride: 2, activation: .relu6,
+            channelStride: inputChannelStride, threads: threads)
+        size = samePadding(input: size, kernel: 3, stride: 2).output
+        var current = a, spare = d
+        for block in blocks {
+            let pixels = images * size * size
+            var hidden = UnsafePointer(current)
+            if let expand = block.expand {  // current → b
                 pointwiseConvolution(
-                    output: spare, input: c, weights: block.project.matrix!, pixels: outPixels, activation: .none,
-                    residual: block.residual ? UnsafePointer(current) : nil)
-                swap(&current, &spare)
+                    output: b, input: current, weights: expand.matrix!, pixels: pixels, activation: .relu6, threads: threads)
+                hidden = UnsafePointer(b)
             }
-            let pixels = size * size  // head: current → b [1280, N, 7, 7]
-            pointwiseConvolution(output: b, input: current, weights: head.matrix!, pixels: images * pixels, activation: .relu6)
-            workspace.features.withUnsafeMutableBufferPointer { features in
-                globalAveragePool(output: features.baseAddress!, input: b, channels: head.outChannels, images: images, pixels: pixels)
-                guard workspace.wantsLogits else { return }
-                workspace.logits.withUnsafeMutableBufferPointer { logits in
-                    sgemm(
-                        transposeB: true, m: images, n: classes, k: Self.featureDimension, a: features.baseAddress!,
-                        lda: Self.featureDimension, b: fcWeights, ldb: Self.featureDimension, c: logits.baseAddress!, ldc: classes)
-                    for n in 0..<images {
-                        for k in 0..<classes { logits[n * classes + k] += fcBias[k] }
-                    }
-                }
-            }
+            let dw = block.depthwise  // hidden → c
+            depthwiseConvolution(
+                output: c, input: hidden, weights: dw.weights, bias: dw.bias, channels: dw.outChannels,
+                images: images, height: size, width: size, kernel: dw.kernel, stride: block.stride, activation: .relu6,
+                threads: threads)
+            size = samePadding(input: size, kernel: dw.kernel, stride: block.stride).output
+            let outPixels = images * size * size
+            // c → spare (+ current, added in the kernel's store)
+            pointwiseConvolution(
+                output: spare, input: c, weights: block.project.matrix!, pixels: outPixels, activation: .none,
+                residual: block.residual ? UnsafePointer(current) : nil, threads: threads)
+            swap(&current, &spare)
+        }
+        let pixels = size * size  // head: current → b [1280, N, 7, 7]
+        pointwiseConvolution(
+            output: b, input: current, weights: head.matrix!, pixels: images * pixels, activation: .relu6, threads: threads)
+        globalAveragePool(output: buffers.features, input: b, channels: head.outChannels, images: images, pixels: pixels)
+        guard let logits = buffers.logits else { return }
+        for n in 0..<images {  // pooled [1280, N]: the fc's transposed input
+            for k in 0..<Self.featureDimension { buffers.pooled[k * images + n] = buffers.features[n * Self.featureDimension + k] }
+        }
+        fcPanels.withUnsafeBufferPointer { panels in
+            PanelGemm.multiply(
+                m: images, n: classes, k: Self.featureDimension, aT: buffers.pooled, lda: images, panels: panels.baseAddress!,
+                c: logits, ldc: classes)
+        }
+        for n in 0..<images {
+            for k in 0..<classes { logits[n * classes + k] += fcBias[k] }
         }
     }
 
@@ -185,6 +210,7 @@ public final class EfficientNetLiteWorkspace {
     public var logits: [Float]
     private var a: [Float], b: [Float], c: [Float], d: [Float]  // [C, N, H, W] activations
     private var scratch: [Float]  // im2col columns of the stem
+    private var pooled: [Float]  // [1280, N] per share of the images: the fc's transposed input
 
     public init(network: EfficientNetLite, batch: Int, logits: Bool) {
         self.batch = batch
@@ -199,19 +225,35 @@ public final class EfficientNetLiteWorkspace {
         c = a
         d = a
         scratch = [Float](repeating: 0, count: scratchCount * batch)
+        pooled = features
     }
 
-    fileprivate func withBuffers(
-        _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
-                 UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
-    ) {
+    /// One forward pass's pointers: the whole workspace, or one share of its images (every buffer offset by the
+    /// share's first image, so the shares write disjoint memory).
+    struct Buffers {
+        let input: UnsafePointer<Float>
+        let a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, d: UnsafeMutablePointer<Float>
+        let scratch: UnsafeMutablePointer<Float>, pooled: UnsafeMutablePointer<Float>, features: UnsafeMutablePointer<Float>
+        let logits: UnsafeMutablePointer<Float>?
+    }
+
+    func withBuffers(_ body: (Buffers) -> Void) {
         input.withUnsafeBufferPointer { input in
             a.withUnsafeMutableBufferPointer { a in
                 b.withUnsafeMutableBufferPointer { b in
                     c.withUnsafeMutableBufferPointer { c in
                         d.withUnsafeMutableBufferPointer { d in
                             scratch.withUnsafeMutableBufferPointer { scratch in
-                                body(input.baseAddress!, a.baseAddress!, b.baseAddress!, c.baseAddress!, d.baseAddress!, scratch.baseAddress!)
+                                pooled.withUnsafeMutableBufferPointer { pooled in
+                                    features.withUnsafeMutableBufferPointer { features in
+                                        logits.withUnsafeMutableBufferPointer { logits in
+                                            body(Buffers(
+                                                input: input.baseAddress!, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!,
+                                                d: d.baseAddress!, scratch: scratch.baseAddress!, pooled: pooled.baseAddress!,
+                                                features: features.baseAddress!, logits: wantsLogits ? logits.baseAddress : nil))
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

@@ -80,23 +80,28 @@ public func pointwiseConvolution(
     }
 }
 
+/// Whether `pointwiseConvolution` runs OpenBLAS's sgemm on this CPU (no AVX-512): then it must not run on several
+/// threads at once beside OpenBLAS's own, so callers keep one call at a time.
+public var pointwiseConvolutionUsesOpenBLAS: Bool { !PanelGemm.Kernel.avx512.isSupported }
+
 /// A dense K×K convolution with stride S and SAME padding through im2col: `columns` holds [C·K·K, N·P·Q].
-/// weights [O, C·K·K] (from [O, C, K, K]); input [C, N, H, W]; output [O, N, P, Q].
+/// weights [O, C·K·K] (from [O, C, K, K]); input [C, N, H, W], channel c's N planes starting at
+/// `input + c · channelStride` (default N·H·W: a whole batch; larger for some of a batch's images); output [O, N, P, Q].
 public func denseConvolution(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weights: ConvolutionWeights,
     columns: UnsafeMutablePointer<Float>, inChannels: Int, images: Int, height: Int, width: Int,
-    kernel: Int, stride: Int, activation: ConvActivation, threads: Int = OpenBLASKernel.threads
+    kernel: Int, stride: Int, activation: ConvActivation, channelStride: Int? = nil, threads: Int = OpenBLASKernel.threads
 ) {
     precondition(weights.inChannels == inChannels * kernel * kernel, "denseConvolution: weights for \(weights.inChannels) rows, \(inChannels)·\(kernel)²")
     let (p, top) = samePadding(input: height, kernel: kernel, stride: stride)
     let (q, left) = samePadding(input: width, kernel: kernel, stride: stride)
-    let pixels = images * p * q
+    let pixels = images * p * q, channelStride = channelStride ?? images * height * width
     for c in 0..<inChannels {
         for ky in 0..<kernel {
             for kx in 0..<kernel {
                 let row = columns + ((c * kernel + ky) * kernel + kx) * pixels
                 for n in 0..<images {
-                    let plane = input + (c * images + n) * height * width
+                    let plane = input + c * channelStride + n * height * width
                     for y in 0..<p {
                         let sy = y * stride + ky - top
                         let target = row + (n * p + y) * q
@@ -165,7 +170,7 @@ public func globalAveragePool(output: UnsafeMutablePointer<Float>, input: Unsafe
 }
 
 /// The `part`-th of `parts` contiguous, nearly equal shares of 0..<count.
-func share(_ count: Int, _ part: Int, of parts: Int) -> (Int, Int) {
+public func share(_ count: Int, _ part: Int, of parts: Int) -> (Int, Int) {
     (count * part / parts, count * (part + 1) / parts)
 }
 

@@ -40,10 +40,14 @@ import Testing
         #expect(pooled.dimension == 1280 && ours.allSatisfy { $0.count == 1280 })
         let (worstFeature, whereFeature) = worstDifference(ours, features)
         #expect(worstFeature <= 1e-4, "\(whereFeature)")
-        var classifier = try EfficientNetExtractor(logits: true)
+        var classifier = try EfficientNetExtractor(logits: true, batch: 4)
         let ourLogits = try frames.map { try classifier.extract(rgb: $0, width: 224, height: 224, pts: 0) }  // one per call
         let (worstLogit, whereLogit) = worstDifference(ourLogits, logits)
         #expect(worstLogit <= 1e-4, "\(whereLogit)")
+        // 4 frames in one pass: split 2 + 2 between the threads when OpenBLAS has 2 or more (Models' forward)
+        let batched = try classifier.extractBatch(frames, width: 224, height: 224)
+        let (worstBatched, whereBatched) = worstDifference(batched, logits)
+        #expect(worstBatched <= 1e-4, "\(whereBatched)")
     }
 
     @Test func realPhotographsGetPyTorchsTop1() throws {
