@@ -95,17 +95,82 @@ A5 static inline __attribute__((always_inline)) void tile_avx512(
     }
 }
 
-/// The tiles [t0, t1) × blocks [b0, b1), each with as many vectors as its pixels need.
+/// The last r < 16 pixels of the plane (from m0) against NB blocks of 8 channels from `block`: the channels lie in
+/// the lanes (one 8-lane vector of packed weights per block) and each pixel's input is broadcast, so no lane computes
+/// a pixel past the end. A 7×7 map of one image is 3 vectors + 1 pixel: a masked 4th vector would waste 15 of its 16
+/// lanes over every channel, a third of the whole layer.
+A5 static inline __attribute__((always_inline)) void rest_avx512(
+    const int NB, const int NP, size_t out_channels, size_t in_channels, size_t pixels, size_t block, size_t m0,
+    const float *packed, const float *bias, const float *input, const float *residual, int relu6, float *output) {
+    __m256 acc[4][4];
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NB; v++)
+        _Pragma("clang loop unroll(full)") for (int p = 0; p < NP; p++) acc[v][p] = _mm256_setzero_ps();
+    const float *w = packed + block * in_channels * PW_ROWS;
+    const float *x = input + m0;
+    for (size_t c = 0; c < in_channels; c++, w += PW_ROWS, x += pixels) {
+        __m256 wv[4];
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < NB; v++) wv[v] = _mm256_loadu_ps(w + v * in_channels * PW_ROWS);
+        _Pragma("clang loop unroll(full)") for (int p = 0; p < NP; p++) {
+            __m256 xb = _mm256_broadcast_ss(x + p);
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < NB; v++) acc[v][p] = _mm256_fmadd_ps(wv[v], xb, acc[v][p]);
+        }
+    }
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < NB; v++)
+        _Pragma("clang loop unroll(full)") for (int p = 0; p < NP; p++) {
+            float lanes[PW_ROWS];
+            _mm256_storeu_ps(lanes, acc[v][p]);
+            for (int i = 0; i < PW_ROWS; i++) {
+                size_t o = (block + v) * PW_ROWS + i, at = o * pixels + m0 + p;
+                if (o >= out_channels) break;
+                float y = lanes[i] + bias[o];
+                if (relu6) y = y < 0 ? 0 : (y > 6 ? 6 : y);
+                if (residual) y += residual[at];
+                output[at] = y;
+            }
+        }
+}
+
+#define PW_REST(NB, NP)                                                                                            \
+    rest_avx512(NB, NP, out_channels, in_channels, pixels, b, m0 + p0, packed, bias, input, residual, relu6, output)
+#define PW_REST_NP(NB)                                                                                             \
+    switch (np) {                                                                                                  \
+    case 1: PW_REST(NB, 1); break;                                                                                 \
+    case 2: PW_REST(NB, 2); break;                                                                                 \
+    case 3: PW_REST(NB, 3); break;                                                                                 \
+    default: PW_REST(NB, 4); break;                                                                                \
+    }
+
+/// rest_avx512 over the r pixels from m0 and the blocks [b0, b1): 4 blocks × up to 4 pixels per register tile.
+A5 static void rest_range_avx512(
+    size_t out_channels, size_t in_channels, size_t pixels, size_t b0, size_t b1, size_t m0, size_t r,
+    const float *packed, const float *bias, const float *input, const float *residual, int relu6, float *output) {
+    for (size_t b = b0; b < b1; b += 4)
+        for (size_t p0 = 0; p0 < r; p0 += 4) {
+            size_t nb = b1 - b < 4 ? b1 - b : 4, np = r - p0 < 4 ? r - p0 : 4;
+            switch (nb) {
+            case 1: PW_REST_NP(1); break;
+            case 2: PW_REST_NP(2); break;
+            case 3: PW_REST_NP(3); break;
+            default: PW_REST_NP(4); break;
+            }
+        }
+}
+
+/// The tiles [t0, t1) × blocks [b0, b1), each with as many whole vectors as its pixels fill; the last tile's
+/// pixels past a multiple of 16 go to rest_range_avx512.
 A5 static void range_avx512(
     size_t out_channels, size_t in_channels, size_t pixels, size_t t0, size_t t1, size_t b0, size_t b1,
     const float *packed, const float *bias, const float *input, const float *residual, int relu6, float *output) {
     for (size_t t = t0; t < t1; t++) {
         size_t m0 = t * PW_TILE, n = pixels - m0 < PW_TILE ? pixels - m0 : PW_TILE;
-        for (size_t b = b0; b < b1; b++) {
-            if (n > 32) tile_avx512(3, out_channels, in_channels, pixels, b, m0, n, packed, bias, input, residual, relu6, output);
-            else if (n > 16) tile_avx512(2, out_channels, in_channels, pixels, b, m0, n, packed, bias, input, residual, relu6, output);
-            else tile_avx512(1, out_channels, in_channels, pixels, b, m0, n, packed, bias, input, residual, relu6, output);
+        size_t whole = n / 16 * 16, rest = n - whole;
+        for (size_t b = b0; b < b1 && whole > 0; b++) {
+            if (whole > 32) tile_avx512(3, out_channels, in_channels, pixels, b, m0, whole, packed, bias, input, residual, relu6, output);
+            else if (whole > 16) tile_avx512(2, out_channels, in_channels, pixels, b, m0, whole, packed, bias, input, residual, relu6, output);
+            else tile_avx512(1, out_channels, in_channels, pixels, b, m0, whole, packed, bias, input, residual, relu6, output);
         }
+        if (rest > 0)
+            rest_range_avx512(out_channels, in_channels, pixels, b0, b1, m0 + whole, rest, packed, bias, input, residual, relu6, output);
     }
 }
 #endif
