@@ -3,12 +3,13 @@ import Testing
 
 /// The depthwise convolution by every kernel this CPU runs against a double-precision naive reference with SAME
 /// padding written out here, on every H, W in 1…17 (planes narrower than one vector, tiles cut by both edges, row
-/// counts not a multiple of the 4-row tile), K 3 and 5, stride 1 and 2, 2 channels × 2 images, with and without
-/// ReLU6 (inputs in [−4, 4) so the clamp at 6 is reached); the float past the output must stay untouched.
+/// counts not a multiple of the 4-row tile), K 3 and 5, stride 1 and 2, 3 channels × 2 images (6 planes: the 7×7
+/// kernel takes 4 planes at a time, then 1), with and without ReLU6 (inputs in [−4, 4) so the clamp at 6 is
+/// reached); the float past the output must stay untouched.
 @Test(arguments: PanelGemm.Kernel.allCases.filter(\.isSupported))
 func depthwiseConvolutionMatchesNaiveReference(instructions: PanelGemm.Kernel) {
     var numbers = TestNumbers(state: 16)
-    let (channels, images) = (2, 2)
+    let (channels, images) = (3, 2)
     for kernel in [3, 5] {
         for stride in [1, 2] {
             for height in 1...17 {
