@@ -109,11 +109,12 @@ public func denseConvolution(
                             target.update(repeating: 0, count: q)
                             continue
                         }
-                        let source = plane + sy * width
-                        for x in 0..<q {
-                            let sx = x * stride + kx - left
-                            target[x] = sx >= 0 && sx < width ? source[sx] : 0
-                        }
+                        // columns x with 0 ≤ x·S + kx − left < W read the row; the rest are padding
+                        let source = plane + sy * width + kx - left
+                        let x0 = min(q, max(0, (left - kx + stride - 1) / stride)), x1 = max(x0, min(q, (width - kx + left + stride - 1) / stride))
+                        target.update(repeating: 0, count: x0)
+                        for x in x0..<x1 { target[x] = source[x * stride] }
+                        (target + x1).update(repeating: 0, count: q - x1)
                     }
                 }
             }

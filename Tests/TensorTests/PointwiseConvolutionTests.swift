@@ -64,3 +64,54 @@ func pointwiseConvolutionMatchesReference(instructions: PanelGemm.Kernel?) {
         #expect(one == two, "\(channels) channels")
     }
 }
+
+/// The dense K×K convolution (im2col + the 1×1 kernel) against a double-precision naive reference with SAME padding,
+/// on H, W in 1…9 (padding before and after, planes smaller than the kernel), K 3 and 5, stride 1 and 2, 2 channels
+/// in × 3 out, 2 images; and reading 2 of 3 images' planes through `channelStride` (a share of a batch).
+@Test func denseConvolutionMatchesNaiveReference() {
+    var numbers = TestNumbers(state: 27)
+    let (inChannels, outChannels, images) = (2, 3, 2)
+    for kernel in [3, 5] {
+        let matrix = numbers.array(outChannels * inChannels * kernel * kernel), bias = numbers.array(outChannels)
+        let weights = ConvolutionWeights(weights: matrix, bias: bias, outChannels: outChannels, inChannels: inChannels * kernel * kernel)
+        for stride in [1, 2] {
+            for height in 1...9 {
+                for width in 1...9 {
+                    let plane = height * width
+                    let batch = numbers.array(inChannels * (images + 1) * plane)  // [C, 3, H, W]: images 1 and 2 are read
+                    let (p, top) = samePadding(input: height, kernel: kernel, stride: stride)
+                    let (q, left) = samePadding(input: width, kernel: kernel, stride: stride)
+                    var columns = [Float](repeating: .nan, count: inChannels * kernel * kernel * images * p * q)
+                    var output = [Float](repeating: 42, count: outChannels * images * p * q + 1)
+                    denseConvolution(
+                        output: &output, input: Array(batch[plane...]), weights: weights, columns: &columns,
+                        inChannels: inChannels, images: images, height: height, width: width, kernel: kernel,
+                        stride: stride, activation: .none, channelStride: (images + 1) * plane, threads: 1)
+                    var worst: Float = 0
+                    for o in 0..<outChannels {
+                        for n in 0..<images {
+                            for y in 0..<p {
+                                for x in 0..<q {
+                                    var sum = Double(bias[o])
+                                    for c in 0..<inChannels {
+                                        for ky in 0..<kernel {
+                                            for kx in 0..<kernel {
+                                                let sy = y * stride + ky - top, sx = x * stride + kx - left
+                                                guard sy >= 0, sy < height, sx >= 0, sx < width else { continue }
+                                                sum += Double(matrix[((o * inChannels + c) * kernel + ky) * kernel + kx])
+                                                    * Double(batch[(c * (images + 1) + 1 + n) * plane + sy * width + sx])
+                                            }
+                                        }
+                                    }
+                                    worst = max(worst, abs(output[((o * images + n) * p + y) * q + x] - Float(sum)))
+                                }
+                            }
+                        }
+                    }
+                    #expect(worst <= 1e-5, "K \(kernel) S \(stride) H \(height) W \(width): off by \(worst)")
+                    #expect(output[outChannels * images * p * q] == 42)
+                }
+            }
+        }
+    }
+}
