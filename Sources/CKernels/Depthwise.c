@@ -5,8 +5,8 @@
 // Tiles whose taps all fall inside the plane load directly; tiles at an edge load with a mask (zero outside the
 // plane, nothing read there), so there is no padded copy. Bias and ReLU6 are applied before the one store.
 // Stride 2 loads two vectors of raw columns and keeps the even ones (a permute); on AVX-512, K 5 at stride 2 splits
-// each plane into its even and odd columns first, and 7×7 planes at stride 1 are read as one flat run (below). Variants as in PanelGemm.c:
-// AVX-512 and AVX2+FMA (target attributes, chosen at run time) and portable C.
+// each plane into its even and odd columns first, and 7×7 planes at stride 1 are read as one flat run (below).
+// Variants as in PanelGemm.c: AVX-512 and AVX2+FMA (target attributes, chosen at run time) and portable C.
 #include "CKernels.h"
 
 #include <stdlib.h>
