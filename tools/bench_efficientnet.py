@@ -4,7 +4,10 @@ ONNX Runtime CPU on the same weights, per-frame time on 1 thread (batch 1) and t
 
 Uses the venv of tools/make_efficientnet_fixtures.py (torch, efficientnet-lite-pytorch) plus onnxruntime and onnx.
 Usage: swift build -c release --product bench-efficientnet && python3 tools/bench_efficientnet.py [--venv DIR]
-Prints a Markdown table for docs/benchmarks.md (median ms per frame of 5 repeats of 32 frames).
+       [--baseline BIN]
+Prints a Markdown table for docs/benchmarks.md (median ms per frame of 5 repeats of 32 frames). --baseline runs another
+build's bench-efficientnet (e.g. main's, /work/main/.build/release/bench-efficientnet) alternated with this one, twice
+each per setting, and adds its columns (each binary's figure is then the better of its two runs).
 """
 import json
 import os
@@ -32,8 +35,15 @@ def median_ms_per_frame(run, batch):
     return sorted(times)[len(times) // 2]
 
 
+def vigil_ms(bench, threads, batch):
+    out = subprocess.run([bench, fixtures.WEIGHTS, "--threads", str(threads), "--batch", str(batch),
+                          "--frames", str(FRAMES), "--repeats", str(REPEATS)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["ms_per_frame"]
+
+
 def main():
     fixtures.ensure_venv()
+    baseline = sys.argv[sys.argv.index("--baseline") + 1] if "--baseline" in sys.argv else None
     import onnxruntime
     import torch
     from efficientnet_lite_pytorch import EfficientNet
@@ -53,15 +63,21 @@ def main():
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
         session = onnxruntime.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
         ort = median_ms_per_frame(lambda x: session.run(None, {"x": x}), batch)
-        out = subprocess.run([bench, fixtures.WEIGHTS, "--threads", str(threads), "--batch", str(batch),
-                              "--frames", str(FRAMES), "--repeats", str(REPEATS)], check=True, capture_output=True, text=True)
-        vigil = json.loads(out.stdout.strip().splitlines()[-1])["ms_per_frame"]
-        rows.append((threads, batch, vigil, eager, ort))
+        if baseline:
+            runs = [(vigil_ms(bench, threads, batch), vigil_ms(baseline, threads, batch)) for _ in range(2)]
+            vigil, base = min(r[0] for r in runs), min(r[1] for r in runs)
+        else:
+            vigil, base = vigil_ms(bench, threads, batch), None
+        rows.append((threads, batch, vigil, eager, ort, base))
     print(f"torch {torch.__version__}, onnxruntime {onnxruntime.__version__}, {FRAMES} frames × {REPEATS} repeats, median")
-    print("| threads | batch | Vigil ms/frame | PyTorch eager ms/frame | ONNX Runtime ms/frame | Vigil / PyTorch | Vigil / ORT |")
-    print("|---|---|---|---|---|---|---|")
-    for threads, batch, vigil, eager, ort in rows:
-        print(f"| {threads} | {batch} | {vigil:.2f} | {eager:.2f} | {ort:.2f} | {vigil / eager:.2f}× | {vigil / ort:.2f}× |")
+    extra = " baseline ms/frame | baseline / ORT |" if baseline else ""
+    print("| threads | batch | Vigil ms/frame | PyTorch eager ms/frame | ONNX Runtime ms/frame | Vigil / PyTorch | Vigil / ORT |"
+          + extra)
+    print("|---|---|---|---|---|---|---|" + ("---|---|" if baseline else ""))
+    for threads, batch, vigil, eager, ort, base in rows:
+        tail = f" {base:.2f} | {base / ort:.2f}× |" if base else ""
+        print(f"| {threads} | {batch} | {vigil:.2f} | {eager:.2f} | {ort:.2f} | {vigil / eager:.2f}× | {vigil / ort:.2f}× |"
+              + tail)
 
 
 if __name__ == "__main__":
