@@ -4,12 +4,11 @@
 // the tile it reaches (up to K of them), so a stride-1 5×5 tile of 4 rows loads 8 × 5 vectors for 100 multiply-adds.
 // Tiles whose taps all fall inside the plane load directly; tiles at an edge load with a mask (zero outside the
 // plane, nothing read there), so there is no padded copy. Bias and ReLU6 are applied before the one store.
-// Stride 2 loads two vectors of raw columns and keeps the even ones (a permute); on AVX-512, K 5 at stride 2 splits
-// each plane into its even and odd columns first, and 7×7 planes at stride 1 are read as one flat run (below).
+// Stride 2 loads two vectors of raw columns and keeps the even ones (a permute) per kx; on AVX-512, one such pair
+// per input row serves every kx (below), and 7×7 planes at stride 1 are read as one flat run.
 // Variants as in PanelGemm.c: AVX-512 and AVX2+FMA (target attributes, chosen at run time) and portable C.
 #include "CKernels.h"
 
-#include <stdlib.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -131,55 +130,43 @@ A5_ATTR static inline __attribute__((always_inline)) __m512i a5_lanes(void) {
 DW_PLANE(dw512, A5_ATTR, __m512, 16, _mm512_loadu_ps, A5_MLOAD, A5_EVEN, _mm512_set1_ps, _mm512_fmadd_ps,
          A5_CLAMP6, _mm512_storeu_ps, A5_MSTORE)
 
-// AVX-512, stride 2: each plane is first split into its even and its odd columns (two half-width planes with zero
-// columns before and after), so that every tap then reads one unmasked vector, as at stride 1: tap kx of output column
-// x reads input column 2x + kx − left = 2(j − padl) + r, i.e. column j = x + (kx − left + 2·padl) / 2 of the plane of
-// parity r = (kx − left) mod 2. (Reading both raw vectors and keeping the even lanes at every tap, with masks at every
-// edge, ran at 5–12 GMAC/s.) The split plane stays in L1/L2 while its tiles run. Used for K 5 only (best of 50, one
-// image: 144 × 56² 246 → 193 µs, 672 × 14² 192 → 126 µs); for K 3 the split cost as much as it saved or more
-// (240 × 28² 54 → 57 µs, 96 × 112² 225 → 332 µs: 9 taps share each split plane, 25 taps at K 5).
-typedef struct {
-    long wp, padl; /* width of a split plane, zero columns before it */
-} dw_split;
-
-static dw_split dw_split_shape(const dw_shape *g, long K) {
-    long padl = (g->left + 1) / 2;
-    /* a multiple of 16 that covers the last tile's vector at the largest column offset (K − 1 − left) / 2 + padl */
-    return (dw_split){.wp = ((g->q + 15) / 16 * 16 + padl + (K - 1) / 2 + 15) / 16 * 16, .padl = padl};
-}
-
-A5_ATTR static void dw512_split(const dw_shape *g, dw_split sp, const float *in, float *even, float *odd) {
+// AVX-512, 3×3 and 5×5 at stride 2: per input row, one masked load of 32 raw columns (and of the next 4) gives every
+// tap: kx 0 the even lanes, kx 1 the odd lanes, kx 2, 3, 4 those lanes moved by one or two with the next columns'
+// (valign), where the row kernel loads two vectors and permutes them for each kx (best of 50, one image: 96 × 112²
+// 3×3 224 → 135 µs, 144 × 56² 5×5 250 → 100 µs, 672 × 14² 5×5 180 → 85 µs). Splitting each plane into its even and
+// odd columns first (a copy, then unmasked loads) was slower for 3×3 and won less for 5×5.
+A5_ATTR static inline __attribute__((always_inline)) void dw512_s2r_tile(
+    const dw_shape *g, const int K, const int R, long y0, long x0, long n, const float *in, const float *wt, float b,
+    int relu6, float *out) {
     const __m512i ei = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i oi = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    for (long y = 0; y < g->h; y++) {
-        const float *row = in + y * g->w;
-        float *e = even + y * sp.wp, *o = odd + y * sp.wp;
-        for (long j = 0; j < sp.wp; j += 16) {
-            long col = 2 * (j - sp.padl);
-            __m512 lo = A5_MLOAD(row + col, col, g->w), hi = A5_MLOAD(row + col + 16, col + 16, g->w);
-            _mm512_storeu_ps(e + j, _mm512_permutex2var_ps(lo, ei, hi));
-            _mm512_storeu_ps(o + j, _mm512_permutex2var_ps(lo, oi, hi));
-        }
-    }
-}
-
-/// R output rows from y0 × 16 columns from x0 (n stored) of a split plane.
-A5_ATTR static inline __attribute__((always_inline)) void dw512_s2_tile(
-    const dw_shape *g, dw_split sp, const int K, const int R, long y0, long x0, long n, const float *even,
-    const float *odd, const float *wt, float b, int relu6, float *out) {
+    long first = x0 * 2 - g->left, base = y0 * 2 - g->top;
+    __mmask16 mlo = A5_MASK(first, g->w), mhi = A5_MASK(first + 16, g->w);
+    __mmask16 mnext = A5_MASK(first + 32, g->w) & (K == 3 ? 0x1 : 0xf);
     __m512 acc[DW_ROWS];
     _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) acc[r] = _mm512_set1_ps(b);
-    long base = y0 * 2 - g->top;
     _Pragma("clang loop unroll(full)") for (int d = 0; d < (R - 1) * 2 + K; d++) {
         long sy = base + d;
         if (sy < 0 || sy >= g->h) continue;
-        _Pragma("clang loop unroll(full)") for (int kx = 0; kx < K; kx++) {
-            long t = kx - g->left + 2 * sp.padl;
-            __m512 v = _mm512_loadu_ps((t & 1 ? odd : even) + sy * sp.wp + x0 + t / 2);
-            _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {
-                int ky = d - r * 2;
-                if (ky >= 0 && ky < K) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(wt[ky * K + kx]), v, acc[r]);
-            }
+        const float *row = in + sy * g->w + first;
+        __m512 lo = _mm512_maskz_loadu_ps(mlo, row), hi = _mm512_maskz_loadu_ps(mhi, row + 16);
+        __m512 next = _mm512_maskz_loadu_ps(mnext, row + 32);
+        __m512 tap[5];
+        tap[0] = _mm512_permutex2var_ps(lo, ei, hi);
+        tap[1] = _mm512_permutex2var_ps(lo, oi, hi);
+        __m512i e = _mm512_castps_si512(tap[0]), o = _mm512_castps_si512(tap[1]);
+        __m512i ne = _mm512_castps_si512(K == 3 ? next : _mm512_permutexvar_ps(ei, next));  // columns 32, 34
+        tap[2] = _mm512_castsi512_ps(_mm512_alignr_epi32(ne, e, 1));
+        if (K == 5) {
+            __m512i no = _mm512_castps_si512(_mm512_permutexvar_ps(oi, next));  // columns 33, 35
+            tap[3] = _mm512_castsi512_ps(_mm512_alignr_epi32(no, o, 1));
+            tap[4] = _mm512_castsi512_ps(_mm512_alignr_epi32(ne, e, 2));
+        }
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {
+            int ky = d - r * 2;
+            if (ky < 0 || ky >= K) continue;
+            _Pragma("clang loop unroll(full)") for (int kx = 0; kx < K; kx++)
+                acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(wt[ky * K + kx]), tap[kx], acc[r]);
         }
     }
     _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {
@@ -189,31 +176,20 @@ A5_ATTR static inline __attribute__((always_inline)) void dw512_s2_tile(
     }
 }
 
-A5_ATTR static inline __attribute__((always_inline)) void dw512_s2_plane_k(
-    const dw_shape *g, dw_split sp, const int K, const float *even, const float *odd, const float *wt, float b,
-    int relu6, float *out) {
+A5_ATTR static inline __attribute__((always_inline)) void dw512_s2r_plane_k(
+    const dw_shape *g, const int K, const float *in, const float *wt, float b, int relu6, float *out) {
     long y = 0;
     for (; y + DW_ROWS <= g->p; y += DW_ROWS)
         for (long x0 = 0; x0 < g->q; x0 += 16)
-            dw512_s2_tile(g, sp, K, DW_ROWS, y, x0, g->q - x0 < 16 ? g->q - x0 : 16, even, odd, wt, b, relu6, out);
+            dw512_s2r_tile(g, K, DW_ROWS, y, x0, g->q - x0 < 16 ? g->q - x0 : 16, in, wt, b, relu6, out);
     for (; y < g->p; y++)
         for (long x0 = 0; x0 < g->q; x0 += 16)
-            dw512_s2_tile(g, sp, K, 1, y, x0, g->q - x0 < 16 ? g->q - x0 : 16, even, odd, wt, b, relu6, out);
+            dw512_s2r_tile(g, K, 1, y, x0, g->q - x0 < 16 ? g->q - x0 : 16, in, wt, b, relu6, out);
 }
 
-/// Every plane of a stride-2 call with K 3 or 5 through one split-plane scratch (2 · H · wp floats).
-A5_ATTR static void dw512_s2(
-    const dw_shape *g, long K, size_t planes, size_t images, const float *input, const float *weights,
-    const float *bias, int relu6, float *output, float *scratch) {
-    dw_split sp = dw_split_shape(g, K);
-    float *even = scratch, *odd = scratch + g->h * sp.wp;
-    for (size_t i = 0; i < planes; i++) {
-        size_t c = i / images;
-        dw512_split(g, sp, input + i * g->h * g->w, even, odd);
-        float *out = output + i * g->p * g->q;
-        if (K == 3) dw512_s2_plane_k(g, sp, 3, even, odd, weights + c * 9, bias[c], relu6, out);
-        else dw512_s2_plane_k(g, sp, 5, even, odd, weights + c * 25, bias[c], relu6, out);
-    }
+A5_ATTR static void dw512_s2r_plane(const dw_shape *g, long K, const float *in, const float *wt, float b, int relu6, float *out) {
+    if (K == 3) dw512_s2r_plane_k(g, 3, in, wt, b, relu6, out);
+    else dw512_s2r_plane_k(g, 5, in, wt, b, relu6, out);
 }
 
 // AVX-512, small stride-1 planes (7×7: 7 columns a row, so a vector per row wastes 9 of 16 lanes): the
@@ -343,14 +319,6 @@ void vigil_depthwise(
         dw512_flat(&f, channels * images, images, height * width, (size_t)(g.p * g.q), K, input, weights, bias, relu6, output);
         return;
     }
-    if (isa == VIGIL_ISA_AVX512 && S == 2 && K == 5) {  /* K 3: the split cost more than it saved (see dw512_split) */
-        float *scratch = malloc(2 * (size_t)g.h * (size_t)dw_split_shape(&g, K).wp * sizeof(float));
-        if (scratch) {
-            dw512_s2(&g, K, channels * images, images, input, weights, bias, relu6, output, scratch);
-            free(scratch);
-            return;
-        }
-    }
 #endif
     for (size_t c = 0; c < channels; c++) {
         const float *wt = weights + c * kernel * kernel;
@@ -358,6 +326,10 @@ void vigil_depthwise(
             const float *in = input + (c * images + n) * height * width;
             float *out = output + (c * images + n) * (size_t)(g.p * g.q);
 #ifdef VIGIL_X86
+            if (isa == VIGIL_ISA_AVX512 && S == 2 && (K == 3 || K == 5)) {
+                dw512_s2r_plane(&g, K, in, wt, bias[c], relu6, out);
+                continue;
+            }
             if (isa == VIGIL_ISA_AVX512) { dw512_plane(&g, K, S, in, wt, bias[c], relu6, out); continue; }
             if (isa == VIGIL_ISA_AVX2) { dw256_plane(&g, K, S, in, wt, bias[c], relu6, out); continue; }
 #endif
