@@ -32,14 +32,12 @@ func depthwiseConvolutionMatchesNaiveReference(instructions: PanelGemm.Kernel) {
                             for n in 0..<images {
                                 for y in 0..<p {
                                     for x in 0..<q {
-                                        var sum = Double(bias[c])
-                                        for ky in 0..<kernel {
-                                            for kx in 0..<kernel {
-                                                let sy = y * stride + ky - top, sx = x * stride + kx - left
-                                                guard sy >= 0, sy < height, sx >= 0, sx < width else { continue }
-                                                sum += Double(weights[(c * kernel + ky) * kernel + kx])
-                                                    * Double(input[((c * images + n) * height + sy) * width + sx])
-                                            }
+                                        var sum = Double(bias[c]) + sumOverTaps(
+                                            y: y, x: x, kernel: kernel, stride: stride, top: top, left: left,
+                                            height: height, width: width
+                                        ) { ky, kx, sy, sx in
+                                            Double(weights[(c * kernel + ky) * kernel + kx])
+                                                * Double(input[((c * images + n) * height + sy) * width + sx])
                                         }
                                         if activation == .relu6 { sum = min(max(sum, 0), 6) }
                                         let got = output[((c * images + n) * p + y) * q + x]

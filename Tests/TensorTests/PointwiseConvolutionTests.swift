@@ -94,13 +94,12 @@ func pointwiseConvolutionMatchesReference(instructions: PanelGemm.Kernel?) {
                                 for x in 0..<q {
                                     var sum = Double(bias[o])
                                     for c in 0..<inChannels {
-                                        for ky in 0..<kernel {
-                                            for kx in 0..<kernel {
-                                                let sy = y * stride + ky - top, sx = x * stride + kx - left
-                                                guard sy >= 0, sy < height, sx >= 0, sx < width else { continue }
-                                                sum += Double(matrix[((o * inChannels + c) * kernel + ky) * kernel + kx])
-                                                    * Double(batch[(c * (images + 1) + 1 + n) * plane + sy * width + sx])
-                                            }
+                                        sum += sumOverTaps(
+                                            y: y, x: x, kernel: kernel, stride: stride, top: top, left: left,
+                                            height: height, width: width
+                                        ) { ky, kx, sy, sx in
+                                            Double(matrix[((o * inChannels + c) * kernel + ky) * kernel + kx])
+                                                * Double(batch[(c * (images + 1) + 1 + n) * plane + sy * width + sx])
                                         }
                                     }
                                     worst = max(worst, abs(output[((o * images + n) * p + y) * q + x] - Float(sum)))
