@@ -22,6 +22,9 @@ final class AttentionLSTMWorkspace {
     }
 
     private(set) var branches: [Branch] = []
+    /// Inference only (`prepareInference`): the branches run one after another and share these.
+    let embedded = Scratch()  // [N, E] tanh(fc_feature) of the branch being run
+    let pooledLSTM = PooledBiLSTMBuffers()
     let z = Scratch()  // [B, Z] pooled, modality 0 block first
     let f1 = Scratch()  // [B, F1]
     let f2 = Scratch()  // [B, F2]
@@ -62,6 +65,28 @@ final class AttentionLSTMWorkspace {
                 }
             }
         }
+        reserveHead(videos: b, sizes: sizes, training: training)
+    }
+
+    /// Sizes the inference buffers for `batch` (growing only): each branch's packed layout, one [N, E] embedding and
+    /// one `PooledBiLSTMBuffers` for the largest branch; no packed copy of the input and no [N, 4H] or [N, 2H].
+    func prepareInference(batch: FeatureBatch, sizes: AttentionLSTM.Sizes) {
+        videos = batch.count
+        trained = false
+        pooledWidth = sizes.lstmSizes.reduce(0) { $0 + 2 * $1 }
+        let modalities = sizes.featureDims.count
+        while branches.count < modalities { branches.append(Branch()) }
+        for (i, inputs) in batch.streams.prefix(modalities).enumerated() {
+            let branch = branches[i]
+            branch.seqs = PackedSequences(lengths: inputs.map(\.rows))
+            let n = branch.seqs.total
+            embedded.reserve(n * sizes.embeddingSizes[i])
+            pooledLSTM.reserve(rows: n, videos: batch.count, hidden: sizes.lstmSizes[i], input: sizes.embeddingSizes[i])
+        }
+        reserveHead(videos: batch.count, sizes: sizes, training: false)
+    }
+
+    private func reserveHead(videos b: Int, sizes: AttentionLSTM.Sizes, training: Bool) {
         z.reserve(b * pooledWidth)
         f1.reserve(b * sizes.fcSizes[0])
         f2.reserve(b * sizes.fcSizes[1])
