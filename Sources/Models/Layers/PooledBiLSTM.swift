@@ -162,8 +162,8 @@ extension LSTMDirection {
     /// accumulates the attention sums from the other direction's history rows and `otherScores`.
     func runHalf(
         second: Bool, x: UnsafePointer<Float>, seqs: PackedSequences, buffers: PooledDirectionBuffers,
-        panelsIH: UnsafePointer<Float>, panelsHH: UnsafePointer<Float>, history: UnsafeMutablePointer<Float>, attention: UnsafePointer<Float>, otherScores: UnsafePointer<Float>,
-        scoreBias: Float
+        panelsIH: UnsafePointer<Float>, panelsHH: UnsafePointer<Float>, history: UnsafeMutablePointer<Float>,
+        attention: UnsafePointer<Float>, otherScores: UnsafePointer<Float>, scoreBias: Float
     ) {
         let (hid, g4, e, videos) = (hidden, 4 * hidden, inputWidth, seqs.count)
         let counts = seqs.order.map { steps(length: seqs.lengths[$0], second: second) }  // non-increasing in j
@@ -173,8 +173,10 @@ extension LSTMDirection {
             while j < counts.count && counts[j] > u { j += 1 }
             return j
         }
-        let (state, cell, recurrent, h) = (buffers.state.pointer, buffers.cell.pointer, buffers.recurrent.pointer, buffers.hidden.pointer)
+        let (state, cell, h) = (buffers.state.pointer, buffers.cell.pointer, buffers.hidden.pointer)
+        let recurrent = buffers.recurrent.pointer
         let (inputs, gates, scores) = (buffers.inputs.pointer, buffers.gates.pointer, buffers.scores.pointer)
+        let (sums, peaks, totals) = (buffers.sums.pointer, buffers.peaks.pointer, buffers.weights.pointer)
         var u0 = 0
         while u0 < longest {
             // A chunk of steps [u0, u1) of at most chunkRows rows (at least one step): gather, project, add biases.
@@ -202,61 +204,59 @@ extension LSTMDirection {
             biasIH.withValue { Elementwise.addRowVector($0, to: gates, rows: rows, columns: g4) }
             biasHH.withValue { Elementwise.addRowVector($0, to: gates, rows: rows, columns: g4) }
             r = 0
-            do {
-                for (offset, a) in actives.enumerated() {
-                    let u = u0 + offset
-                    let first = !second && u == 0  // no previous step: zero state, c = i·g
-                    if !first {  // recurrent [a, 4H] = h_{t−1} W_hhᵀ
-                        PanelGemm.multiply(
-                            m: a, n: g4, k: hid, aT: state, lda: videos, panels: panelsHH, c: recurrent, ldc: g4)
-                    }
-                    for j in 0..<a {
-                        let video = seqs.order[j]
-                        let row = seqs.offsets[video] + time(step: u, length: seqs.lengths[video], second: second)
-                        let gate = gates + (r + j) * g4
-                        if !first {
-                            let rec = recurrent + j * g4
-                            for k in 0..<g4 { gate[k] += rec[k] }
-                        }
-                        Elementwise.sigmoid(gate, count: 2 * hid)
-                        Elementwise.tanh(gate + 2 * hid, count: hid)
-                        Elementwise.sigmoid(gate + 3 * hid, count: hid)
-                        let (i, f, g, o) = (gate, gate + hid, gate + 2 * hid, gate + 3 * hid)
-                        let c = cell + j * hid
-                        if first {
-                            for k in 0..<hid { c[k] = i[k] * g[k] }
-                        } else {
-                            for k in 0..<hid { c[k] = f[k] * c[k] + i[k] * g[k] }
-                        }
-                        h.update(from: c, count: hid)
-                        Elementwise.tanh(h, count: hid)
-                        for k in 0..<hid {  // h_t replaces h_{t−1} in the state once this step's product has read it
-                            h[k] *= o[k]
-                            state[k * videos + j] = h[k]
-                        }
-                        scores[row] = Elementwise.dot(h, attention, count: hid)
-                        if second {
-                            accumulate(slot: j, h: h, other: history + row * hid, score: scores[row] + otherScores[row] + scoreBias, buffers: buffers)
-                        } else {
-                            (history + row * hid).update(from: h, count: hid)
-                        }
-                    }
-                    r += a
+            for (offset, a) in actives.enumerated() {
+                let u = u0 + offset
+                let first = !second && u == 0  // no previous step: zero state, c = i·g
+                if !first {  // recurrent [a, 4H] = h_{t−1} W_hhᵀ
+                    PanelGemm.multiply(
+                        m: a, n: g4, k: hid, aT: state, lda: videos, panels: panelsHH, c: recurrent, ldc: g4)
                 }
+                for j in 0..<a {
+                    let video = seqs.order[j]
+                    let row = seqs.offsets[video] + time(step: u, length: seqs.lengths[video], second: second)
+                    let gate = gates + (r + j) * g4
+                    if !first {
+                        let rec = recurrent + j * g4
+                        for k in 0..<g4 { gate[k] += rec[k] }
+                    }
+                    Elementwise.sigmoid(gate, count: 2 * hid)
+                    Elementwise.tanh(gate + 2 * hid, count: hid)
+                    Elementwise.sigmoid(gate + 3 * hid, count: hid)
+                    let (i, f, g, o) = (gate, gate + hid, gate + 2 * hid, gate + 3 * hid)
+                    let c = cell + j * hid
+                    if first {
+                        for k in 0..<hid { c[k] = i[k] * g[k] }
+                    } else {
+                        for k in 0..<hid { c[k] = f[k] * c[k] + i[k] * g[k] }
+                    }
+                    h.update(from: c, count: hid)
+                    Elementwise.tanh(h, count: hid)
+                    for k in 0..<hid {  // h_t replaces h_{t−1} in the state once this step's product has read it
+                        h[k] *= o[k]
+                        state[k * videos + j] = h[k]
+                    }
+                    scores[row] = Elementwise.dot(h, attention, count: hid)
+                    if second {
+                        accumulate(
+                            h: h, other: history + row * hid, score: scores[row] + otherScores[row] + scoreBias,
+                            sums: sums + j * 2 * hid, peak: peaks + j, total: totals + j, hidden: hid)
+                    } else {
+                        (history + row * hid).update(from: h, count: hid)
+                    }
+                }
+                r += a
             }
             u0 = u1
         }
     }
 
-    /// Online softmax: adds exp(score − peak) · [h_f; h_b] to slot j's sums, rescaling them when the peak rises.
+    /// Online softmax of one running video: adds exp(score − peak) · [h_f; h_b] to its sums [2H], rescaling them and
+    /// its total when its peak rises.
     @inline(__always)
     private func accumulate(
-        slot j: Int, h: UnsafePointer<Float>, other: UnsafePointer<Float>, score: Float, buffers: PooledDirectionBuffers
+        h: UnsafePointer<Float>, other: UnsafePointer<Float>, score: Float, sums: UnsafeMutablePointer<Float>,
+        peak: UnsafeMutablePointer<Float>, total: UnsafeMutablePointer<Float>, hidden hid: Int
     ) {
-        let hid = hidden
-        let sums = buffers.sums.pointer + j * 2 * hid
-        let peak = buffers.peaks.pointer + j
-        let total = buffers.weights.pointer + j
         if score > peak.pointee {
             if total.pointee > 0 {
                 let scale = expf(peak.pointee - score)
