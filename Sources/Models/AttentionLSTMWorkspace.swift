@@ -39,21 +39,15 @@ final class AttentionLSTMWorkspace {
 
     /// Sizes every buffer for `batch` (growing only) and packs its features into the branches' x.
     func prepare(batch: FeatureBatch, sizes: AttentionLSTM.Sizes, training: Bool) {
-        let b = batch.count
-        videos = b
-        trained = training
-        pooledWidth = sizes.lstmSizes.reduce(0) { $0 + 2 * $1 }
-        let modalities = sizes.featureDims.count
-        while branches.count < modalities { branches.append(Branch()) }
-        for (i, inputs) in batch.streams.prefix(modalities).enumerated() {
+        begin(batch: batch, sizes: sizes, training: training)
+        for (i, inputs) in batch.streams.prefix(sizes.featureDims.count).enumerated() {
             let branch = branches[i]
-            branch.seqs = PackedSequences(lengths: inputs.map(\.rows))
             let (n, d, e, h) = (branch.seqs.total, sizes.featureDims[i], sizes.embeddingSizes[i], sizes.lstmSizes[i])
             branch.x.reserve(n * d)
             branch.e.reserve(n * e)
             branch.h.reserve(n * 2 * h)
             branch.a.reserve(n)
-            branch.lstm.reserve(rows: n, videos: b, hidden: h, training: training)
+            branch.lstm.reserve(rows: n, videos: batch.count, hidden: h, training: training)
             if training {
                 for buffer in [branch.d, branch.mask, branch.dh, branch.dd] { buffer.reserve(n * 2 * h) }
                 branch.de.reserve(n * e)
@@ -65,25 +59,30 @@ final class AttentionLSTMWorkspace {
                 }
             }
         }
-        reserveHead(videos: b, sizes: sizes, training: training)
     }
 
     /// Sizes the inference buffers for `batch` (growing only): each branch's packed layout, one [N, E] embedding and
     /// one `PooledBiLSTMBuffers` for the largest branch; no packed copy of the input and no [N, 4H] or [N, 2H].
     func prepareInference(batch: FeatureBatch, sizes: AttentionLSTM.Sizes) {
+        begin(batch: batch, sizes: sizes, training: false)
+        for (i, branch) in branches.prefix(sizes.featureDims.count).enumerated() {
+            let (n, e) = (branch.seqs.total, sizes.embeddingSizes[i])
+            embedded.reserve(n * e)
+            pooledLSTM.reserve(rows: n, videos: batch.count, hidden: sizes.lstmSizes[i], input: e)
+        }
+    }
+
+    /// Starts a pass over `batch`: its shape, each modality's packed layout (`Branch.seqs`) and the head's buffers.
+    private func begin(batch: FeatureBatch, sizes: AttentionLSTM.Sizes, training: Bool) {
         videos = batch.count
-        trained = false
+        trained = training
         pooledWidth = sizes.lstmSizes.reduce(0) { $0 + 2 * $1 }
         let modalities = sizes.featureDims.count
         while branches.count < modalities { branches.append(Branch()) }
         for (i, inputs) in batch.streams.prefix(modalities).enumerated() {
-            let branch = branches[i]
-            branch.seqs = PackedSequences(lengths: inputs.map(\.rows))
-            let n = branch.seqs.total
-            embedded.reserve(n * sizes.embeddingSizes[i])
-            pooledLSTM.reserve(rows: n, videos: batch.count, hidden: sizes.lstmSizes[i], input: sizes.embeddingSizes[i])
+            branches[i].seqs = PackedSequences(lengths: inputs.map(\.rows))
         }
-        reserveHead(videos: batch.count, sizes: sizes, training: false)
+        reserveHead(videos: batch.count, sizes: sizes, training: training)
     }
 
     private func reserveHead(videos b: Int, sizes: AttentionLSTM.Sizes, training: Bool) {
