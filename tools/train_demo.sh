@@ -78,8 +78,8 @@ mkdir -p "$work/metrics" "$work/select"
 python3 samples/demo/family_split.py samples/demo/config.json "$work/select/train.list" "$work/select/valid.list" \
     "$work/clips/train.labels.tsv" "$work/train.list" "$work/clips/valid.labels.tsv" "$work/valid.list"
 mixed select "$work/select/train.list" "$work/select/train.mixed.list"
-"$vigil" train --config "$config" --train "$work/select/train.mixed.list" --valid "$work/select/valid.list" --seed "$seed" \
-    -o "$work/select/model.safetensors" > "$work/metrics/select.jsonl"
+"$vigil" train --config "$config" --train "$work/select/train.mixed.list" --valid "$work/select/valid.list" \
+    --seed "$seed" -o "$work/select/model.safetensors" > "$work/metrics/select.jsonl"
 epochs=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print(min(r, key=lambda e: (e["valid_loss"], e["epoch"]))["epoch"] + 1)' "$work/metrics/select.jsonl")
 echo "train_demo: $epochs epochs (lowest loss on the validation families)" >&2
