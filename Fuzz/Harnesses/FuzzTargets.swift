@@ -1,13 +1,13 @@
 // FuzzTargets: the one libFuzzer executable; the FUZZ_TARGET environment variable picks which target it runs
-// (FormatsTargets.swift: pickle, safetensors, tfrecord, labelmap, savecombine, torch; PipelineTargets.swift: yaml,
-// exec-reply, exec-child). Fuzz/run.sh builds and runs it.
+// (FormatsTargets.swift: pickle, safetensors, tfrecord, labelmap, savecombine, torch; MediaTargets.swift: mp4-table,
+// mp4; PipelineTargets.swift: yaml, exec-reply, exec-child). Fuzz/run.sh builds and runs it.
 import Foundation
 
 let selectedTarget = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? "pickle"
 
 /// Runs `data` through the target named `target`.
 func fuzzOne(_ target: String, _ data: Data) {
-    if fuzzFormats(target, data) || fuzzPipeline(target, data) { return }
+    if fuzzFormats(target, data) || fuzzMedia(target, data) || fuzzPipeline(target, data) { return }
     fatalError("unknown FUZZ_TARGET \(target)")
 }
 

@@ -11,7 +11,9 @@ extension VideoIndex {
     /// The index of `stream` of the MP4/MOV file `path` opened as `format`, from the track's sample table: each
     /// packet's dts and key flag from FFmpeg's index (which the demuxer built from stts/stss and the edit list at
     /// open), its pts from our reading of ctts. Nil, so that the caller reads the packets instead, unless everything
-    /// agrees: a non-fragmented file whose track has one sample per index entry (none past the end of the file),
+    /// agrees: a non-fragmented file whose track has one sample per index entry (none empty — the demuxer never
+    /// returns a zero-sized sample as a packet, so the pass would number the frames after it differently — and none
+    /// past the end of the file),
     /// no negative composition offset (FFmpeg shifts those), at most one edit at normal rate that is not empty,
     /// FFmpeg's dts equal to the table's decode times up to one constant (the edit list's shift), and FFmpeg's
     /// key flags equal to a non-empty stss (without one FFmpeg's parser flags the packets). The packets' key flags
@@ -37,7 +39,7 @@ extension VideoIndex {
         var shift: Int64?
         for sample in 0..<count {
             guard let entry = avformat_index_get_entry(stream, Int32(sample))?.pointee,
-                  entry.pos >= 0, entry.pos + Int64(entry.size) <= fileSize else { return nil }
+                  entry.size > 0, entry.pos >= 0, entry.pos + Int64(entry.size) <= fileSize else { return nil }
             let (dts, overflow) = entry.timestamp.subtractingReportingOverflow(table.decodeTimes[sample])
             guard !overflow, dts == (shift ?? dts) else { return nil }
             shift = dts
