@@ -11,6 +11,9 @@
 # Issue 17 changed the built-in audio extractor's values 64–127 (band-free loudness figures, docs/extractors.md) and
 # retrained the demo model on them: the classify-* files and every watch NAME.after.jsonl were re-recorded, and
 # watch-0118-short.jsonl, whose windows' top two labels moved (its other NAME.jsonl stay as recorded at 0eb65a2).
+# Issue 17's second round put position-free figures into the built-in rgb extractor's values 992–1023 (docs/extractors.md)
+# and retrained the demo model on them: the classify-* files, every watch NAME.after.jsonl and watch-0118-short.jsonl
+# (its windows' top two labels moved again) were re-recorded.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
