@@ -5,9 +5,15 @@
 # NAME.after.jsonl with the consolidated binary (its audio rule and sigmoid moved watch's scores: docs/watch.md).
 # predict-lstm-all.jsonl was re-recorded after the recurrent kernel (PanelGemm, #19) changed its summation order: two
 # logits moved in the 8th digit (-0.18821712 → -0.18821715, -0.3667757 → -0.36677572).
+# predict-lstm.jsonl and predict-lstm-all.jsonl were re-recorded after inference moved to PooledBiLSTM on panels laid
+# out at load (#19: input projection per chunk on PanelGemm, attention softmax accumulated online): 32 values moved by
+# at most 2.4e-7, every top-k order the same.
 # Issue 17 changed the built-in audio extractor's values 64–127 (band-free loudness figures, docs/extractors.md) and
 # retrained the demo model on them: the classify-* files and every watch NAME.after.jsonl were re-recorded, and
 # watch-0118-short.jsonl, whose windows' top two labels moved (its other NAME.jsonl stay as recorded at 0eb65a2).
+# Issue 17's second round put position-free figures into the built-in rgb extractor's values 992–1023 (docs/extractors.md)
+# and retrained the demo model on them: the classify-* files, every watch NAME.after.jsonl and watch-0118-short.jsonl
+# (its windows' top two labels moved again) were re-recorded.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."

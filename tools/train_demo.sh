@@ -7,11 +7,13 @@
 # JOBS parallel ffmpeg/extract processes (default: the number of cores), KEEP_DATA=1 reuses WORK's clips and features
 # (only training and evaluation run again), VIGIL a vigil binary to use instead of building one, EXTRA_TEST=N also
 # makes N more held-out test clips of the same seed in WORK/extra (once) and evaluates on the test split and them
-# together (metrics/test-all.*: 120 test clips are too few to rank two models; docs/demo-model.md used 240).
+# together (metrics/test-all.*: 120 test clips are too few to rank two models; docs/demo-model.md used 240),
+# MIX=N adds N rounds of cross-modal mixes to each training list (samples/demo/mix_modalities.py: the picture of one
+# training clip with the sound of another, in WORK/mix; default 0, the clips alone: docs/demo-model.md).
 # Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
-# put the labels in the records → `vigil train` twice (AttentionCluster, samples/demo/train.yaml): on the clips
-# without config.json's validation_families, validated on those, to choose the epochs; then on all train and valid
-# clips for that many epochs, the last epoch shipped → `vigil eval` and
+# put the labels in the records → mix pictures and sounds of training clips → `vigil train` twice (AttentionCluster,
+# samples/demo/train.yaml): on the clips without config.json's validation_families, validated on those, to choose
+# the epochs; then on all train and valid clips for that many epochs, the last epoch shipped → `vigil eval` and
 # per-label figures on the held-out test split → WORK/metrics/, a summary on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ seed=${1:-7}
 count=${COUNT:-840}
 work=${WORK:-.build/demo-data}
 jobs=${JOBS:-$(nproc)}
+mix=${MIX:-0}
 config=samples/demo/train.yaml
 labels=samples/models/demo.labels.txt
 weights=samples/models/demo.safetensors
@@ -36,6 +39,12 @@ extract() {
     cut -f1 "$2" | VIGIL="$vigil" CLIPS="$1" FEATURES="$3" LOG="$work/extract.log" xargs -P "$jobs" -I{} bash -c \
         'f={}; "$VIGIL" extract "$CLIPS/$f" -o "$FEATURES/${f%.mp4}.safetensors" --fps 1 >/dev/null 2>>"$LOG"'
     python3 samples/demo/label_features.py "$2" "$labels" "$3" > "$4"
+}
+
+# mixed NAME LIST OUT_LIST: LIST and MIX rounds of its clips' pictures with other clips' sounds (WORK/mix/NAME).
+mixed() {
+    rm -rf "$work/mix/$1"
+    python3 samples/demo/mix_modalities.py "$seed" "$mix" "$labels" "$work/mix/$1" "$2" > "$3"
 }
 
 # evaluate LIST TSV NAME: eval, predictions and per-label figures of the shipped weights in metrics/NAME.*.
@@ -64,16 +73,19 @@ fi
 mkdir -p "$work/metrics" "$work/select"
 # 1. Choose the number of epochs on families the training never saw: the train and valid clips with one of
 #    config.json's validation_families validate a model trained on the others; the epoch with the lowest validation
-#    loss wins. 2. Train on all train and valid clips for that many epochs and ship the last epoch.
+#    loss wins. 2. Train on all train and valid clips for that many epochs and ship the last epoch. Each training
+#    list gets its mixes from its own clips only (the validation families' clips are never mixed into the first).
 python3 samples/demo/family_split.py samples/demo/config.json "$work/select/train.list" "$work/select/valid.list" \
     "$work/clips/train.labels.tsv" "$work/train.list" "$work/clips/valid.labels.tsv" "$work/valid.list"
-"$vigil" train --config "$config" --train "$work/select/train.list" --valid "$work/select/valid.list" --seed "$seed" \
-    -o "$work/select/model.safetensors" > "$work/metrics/select.jsonl"
+mixed select "$work/select/train.list" "$work/select/train.mixed.list"
+"$vigil" train --config "$config" --train "$work/select/train.mixed.list" --valid "$work/select/valid.list" \
+    --seed "$seed" -o "$work/select/model.safetensors" > "$work/metrics/select.jsonl"
 epochs=$(python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print(min(r, key=lambda e: (e["valid_loss"], e["epoch"]))["epoch"] + 1)' "$work/metrics/select.jsonl")
 echo "train_demo: $epochs epochs (lowest loss on the validation families)" >&2
 cat "$work/train.list" "$work/valid.list" > "$work/all.list"
-"$vigil" train --config "$config" --train "$work/all.list" --valid "$work/valid.list" --epochs "$epochs" \
+mixed all "$work/all.list" "$work/all.mixed.list"
+"$vigil" train --config "$config" --train "$work/all.mixed.list" --valid "$work/valid.list" --epochs "$epochs" \
     --seed "$seed" -o "$work/select/final.safetensors" > "$work/metrics/train.jsonl"
 cp "$work/select/final.last.safetensors" "$weights"
 evaluate "$work/test.list" "$work/clips/test.labels.tsv" test  # the valid clips are training clips now

@@ -1,14 +1,17 @@
 // The built-in, weight-free frame descriptor: colour layout, gradient orientations at 4 scales, motion energy.
-// Legend: W, H frame size; D dimension; A = D/16 appearance cells; S = D/64 structure cells; M = D/4 motion cells.
+// Legend: W, H frame size; D dimension; A = D/16 appearance cells; S = D/64 structure cells;
+// M = D/4 − F motion cells; F = min(D/32, 32) position-free figures.
 
 /// A deterministic frame descriptor that needs no weights. Three blocks, each normalised on its own:
 /// - appearance [D/4]: per cell of a grid, mean luma, mean Cb, mean Cr and luma standard deviation (BT.601),
 ///   mapped affinely to about [-1, 1] so absolute colour is kept;
 /// - structure [D/2]: per scale (1, 1/2, 1/4, 1/8) and per cell, a histogram of 8 unsigned gradient orientations
 ///   weighted by gradient magnitude, each scale L2-normalised to a root-mean-square of 0.5;
-/// - motion [D/4]: per cell, the mean absolute luma difference against the previous frame (at half resolution),
+/// - motion [M]: per cell, the mean absolute luma difference against the previous frame (at half resolution),
 ///   scaled to a root-mean-square of 0.5 once its RMS passes 0.1 (so a still scene stays near zero; the first
-///   frame of a stream, or a change of frame size, gives zeros).
+///   frame of a stream, or a change of frame size, gives zeros);
+/// - figures [F]: position-free figures of the change and the sharpness, measured before any scaling
+///   (`FrameFigures`: how much changed, how concentrated, coherent and spread, gradient energy per scale).
 /// See docs/extractors.md.
 public struct BuiltinFrameExtractor: FrameFeatureExtractor {
     /// The dimension YouTube-8M's rgb features have, and so the models' default.
@@ -23,6 +26,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
 
     private var pyramid: [LumaImage] = []  // scale k: [H/2^k, W/2^k], luma in 0…1
     private var previousMotionLuma: LumaImage?  // the previous frame's scale-1 luma
+    private var previousMeasures: FrameMeasures?  // the previous frame's, for the figures
 
     /// An extractor producing `dimension` floats (a positive multiple of 64; default 1024).
     public init(dimension: Int = BuiltinFrameExtractor.defaultDimension) throws {
@@ -31,6 +35,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
 
     public mutating func reset() {
         previousMotionLuma = nil
+        previousMeasures = nil
     }
 
     public mutating func extract(rgb: [UInt8], width: Int, height: Int, pts: Double) throws -> [Float] {
@@ -40,21 +45,41 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
         }
         var out = [Float](repeating: 0, count: dimension)
         buildPyramid(rgb: rgb, width: width, height: height, appearance: &out)
+        var measures = FrameMeasures()
         for scale in 0..<FrameDescriptorLayout.scales {
             let blockSize = layout.structureGrid.count * FrameDescriptorLayout.orientations
             let start = layout.structureRange.lowerBound + scale * blockSize
+            var meanMagnitude: Float = 0
             if scale < pyramid.count {
                 OrientationHistogram.accumulate(pyramid[scale], grid: layout.structureGrid, into: &out, at: start)
+                let interior = max(pyramid[scale].width - 2, 0) * max(pyramid[scale].height - 2, 0)
+                if interior > 0 { meanMagnitude = out[start..<(start + blockSize)].reduce(0, +) / Float(interior) }
             }
+            measures.sharpness.append(meanMagnitude)
             Self.scaleToRMS(&out, start..<(start + blockSize), floor: 1e-12)
         }
         let motionLuma = pyramid.count > 1 ? pyramid[1] : pyramid[0]
-        if let previous = previousMotionLuma, previous.width == motionLuma.width, previous.height == motionLuma.height {
-            MotionEnergy.accumulate(motionLuma, previous: previous, grid: layout.motionGrid, into: &out, at: layout.motionRange.lowerBound)
+        Self.measureLuma(motionLuma, into: &measures)
+        var previous = previousMeasures
+        if let previousLuma = previousMotionLuma, previousLuma.width == motionLuma.width,
+            previousLuma.height == motionLuma.height
+        {
+            var signed = [Float](repeating: 0, count: layout.motionGrid.count)
+            MotionEnergy.accumulate(
+                motionLuma, previous: previousLuma, grid: layout.motionGrid, into: &out,
+                at: layout.motionRange.lowerBound, signed: &signed)
+            measures.cellChange = Array(out[layout.motionRange])
+            measures.cellSignedChange = signed
+            measures.grid = layout.motionGrid
             let floor = Self.motionSaturation * Float(layout.motionRange.count).squareRoot()
             Self.scaleToRMS(&out, layout.motionRange, floor: floor)
+        } else {
+            previous = nil
         }
+        let figures = FrameFigures.values(measures, previous: previous)
+        for (k, i) in layout.figuresRange.enumerated() { out[i] = figures[k] }
         previousMotionLuma = motionLuma
+        previousMeasures = measures
         return out
     }
 
@@ -73,6 +98,21 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
         for k in 1..<pyramid.count {
             pyramid[k].halve(from: pyramid[k - 1])
         }
+    }
+
+    /// The mean, standard deviation and share of pixels below 0.1 of `luma`.
+    static func measureLuma(_ luma: LumaImage, into measures: inout FrameMeasures) {
+        let n = Float(max(luma.pixels.count, 1))
+        var sum: Float = 0, squares: Float = 0, dark: Float = 0
+        for v in luma.pixels {
+            sum += v
+            squares += v * v
+            if v < 0.1 { dark += 1 }
+        }
+        let mean = sum / n
+        measures.lumaMean = mean
+        measures.lumaDeviation = max(squares / n - mean * mean, 0).squareRoot()
+        measures.darkShare = dark / n
     }
 
     /// Scales `v[range]` so its RMS is `blockRMS` when its L2 norm is at least `floor`, proportionally below it.

@@ -25,7 +25,8 @@ struct CellGrid: Equatable {
 }
 
 /// Block sizes of the built-in descriptor for a dimension D (a positive multiple of 64):
-/// appearance D/4 (4 values per cell), structure D/2 (8 orientations × 4 scales), motion D/4 (1 value per cell).
+/// appearance D/4 (4 values per cell), structure D/2 (8 orientations × 4 scales), motion D/4 − F (1 value per cell),
+/// then F = min(D/32, 32) position-free figures of change and sharpness (`FrameFigures`).
 struct FrameDescriptorLayout: Equatable {
     static let orientations = 8
     static let scales = 4
@@ -33,7 +34,8 @@ struct FrameDescriptorLayout: Equatable {
     let dimension: Int
     let appearanceGrid: CellGrid  // D/16 cells × (Y, Cb, Cr, Y std)
     let structureGrid: CellGrid  // D/64 cells per scale × 8 orientations
-    let motionGrid: CellGrid  // D/4 cells × mean |ΔY|
+    let motionGrid: CellGrid  // D/4 − F cells × mean |ΔY|
+    let figureCount: Int  // F
 
     init(dimension: Int) throws {
         guard dimension >= 64, dimension % 64 == 0 else {
@@ -43,10 +45,12 @@ struct FrameDescriptorLayout: Equatable {
         self.dimension = dimension
         appearanceGrid = CellGrid(cells: dimension / 16)
         structureGrid = CellGrid(cells: dimension / 64)
-        motionGrid = CellGrid(cells: dimension / 4)
+        figureCount = min(dimension / 32, FrameFigures.count)
+        motionGrid = CellGrid(cells: dimension / 4 - figureCount)
     }
 
     var appearanceRange: Range<Int> { 0..<(dimension / 4) }
     var structureRange: Range<Int> { (dimension / 4)..<(3 * dimension / 4) }
-    var motionRange: Range<Int> { (3 * dimension / 4)..<dimension }
+    var motionRange: Range<Int> { (3 * dimension / 4)..<(dimension - figureCount) }
+    var figuresRange: Range<Int> { (dimension - figureCount)..<dimension }
 }

@@ -1,9 +1,13 @@
 // Motion block of the built-in descriptor: where the picture changed since the previous sampled frame.
 
-/// Per grid cell: the mean absolute luma difference between two frames of the same size.
+/// Per grid cell: the mean absolute and the mean signed luma difference between two frames of the same size.
 enum MotionEnergy {
-    /// Writes each cell's mean |current − previous| into `out[start + cell]`.
-    static func accumulate(_ current: LumaImage, previous: LumaImage, grid: CellGrid, into out: inout [Float], at start: Int) {
+    /// Writes each cell's mean |current − previous| into `out[start + cell]` and its mean (current − previous)
+    /// into `signed[cell]` (`signed` has `grid.count` values).
+    static func accumulate(
+        _ current: LumaImage, previous: LumaImage, grid: CellGrid, into out: inout [Float], at start: Int,
+        signed: inout [Float]
+    ) {
         let w = current.width
         let rows = CellGrid.ranges(length: current.height, parts: grid.rows)
         let columns = CellGrid.ranges(length: w, parts: grid.columns)
@@ -13,11 +17,17 @@ enum MotionEnergy {
                     for (cellColumn, columnRange) in columns.enumerated() {
                         let n = rowRange.count * columnRange.count
                         guard n > 0 else { continue }
-                        var sum: Float = 0
+                        var sum: Float = 0, signedSum: Float = 0
                         for y in rowRange {
-                            for x in columnRange { sum += abs(a[y * w + x] - b[y * w + x]) }
+                            for x in columnRange {
+                                let d = a[y * w + x] - b[y * w + x]
+                                sum += abs(d)
+                                signedSum += d
+                            }
                         }
-                        out[start + cellRow * grid.columns + cellColumn] = sum / Float(n)
+                        let cell = cellRow * grid.columns + cellColumn
+                        out[start + cell] = sum / Float(n)
+                        signed[cell] = signedSum / Float(n)
                     }
                 }
             }

@@ -48,6 +48,8 @@ public final class AttentionLSTM: FeatureClassifier {
     private let workspace = AttentionLSTMWorkspace()
     /// Whether the two branches run concurrently: the process's start-up policy when the model was built.
     var concurrentBranches = BranchParallelism.isConcurrent
+    /// Whether the LSTM weights came laid out as panels (`layOutForInference`): such a model only infers.
+    public let infersOnly: Bool
 
     /// Paddle's state-dict keys of a `modalities`-branch head, in `parameters` order, with the alias Paddle also saves
     /// for LSTM tensors (spec §2.5).
@@ -89,11 +91,13 @@ public final class AttentionLSTM: FeatureClassifier {
         for i in 0..<modalities {
             let feature = LinearParameters(weight: p("fc_feature\(i).weight"), bias: p("fc_feature\(i).bias"))
             let (d, e) = try feature.sizes()
-            let h = p("bi_lstm\(i).weight_hh_l0").value.shape.last ?? 0
+            let hh = p("bi_lstm\(i).weight_hh_l0").value.shape
+            let h = hh.count == 3 ? hh[1] : hh.last ?? 0  // [4H, H], or its panels [⌈4H/16⌉, H, 16]
             func direction(_ suffix: String, reverse: Bool) throws -> LSTMDirection {
                 let names = ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].map { "bi_lstm\(i).\($0)_l0\(suffix)" }
-                try requireShape(p(names[0]), [4 * h, e])
-                try requireShape(p(names[1]), [4 * h, h])
+                let panels = hh.count == 3  // every W_ih and W_hh of the model laid out alike
+                try requireShape(p(names[0]), panels ? [(4 * h + 15) / 16, e, 16] : [4 * h, e])
+                try requireShape(p(names[1]), panels ? [(4 * h + 15) / 16, h, 16] : [4 * h, h])
                 try requireShape(p(names[2]), [4 * h])
                 try requireShape(p(names[3]), [4 * h])
                 return LSTMDirection(
@@ -114,6 +118,7 @@ public final class AttentionLSTM: FeatureClassifier {
             hiddens.append(h)
         }
         self.branches = branches
+        infersOnly = branches.contains { $0.lstm.forwardDirection.weightsArePanels }
         fcOut1 = LinearParameters(weight: p("fc_out1.weight"), bias: p("fc_out1.bias"))
         fcOut2 = LinearParameters(weight: p("fc_out2.weight"), bias: p("fc_out2.bias"))
         fcLogit = LinearParameters(weight: p("fc_logit.weight"), bias: p("fc_logit.bias"))
@@ -124,12 +129,27 @@ public final class AttentionLSTM: FeatureClassifier {
         sizes = Sizes(featureDims: dims, embeddingSizes: embeddings, lstmSizes: hiddens, fcSizes: [f1, f2], classes: classes)
     }
 
+    /// Re-lays every LSTM's W_ih [4H, E] and W_hh [4H, H] of a state dict, in place, as the `PanelGemm` panels the
+    /// inference recurrence streams ([⌈4H/16⌉, ·, 16]), for weights that will only infer (predict, classify, watch,
+    /// eval): no packed copy then sits beside the row-major one, and camera instances share the panels as they share
+    /// every weight. A model built from such weights refuses to train (`infersOnly`).
+    public static func layOutForInference(_ weights: inout [String: Tensor]) {
+        for (key, _) in paddleKeys(modalities: max(1, modalities(in: weights)))
+        where key.contains(".weight_ih_l0") || key.contains(".weight_hh_l0") {
+            guard weights[key]?.shape.count == 2 else { continue }  // missing (init names it) or already panels
+            PanelGemm.relayAsPanels(&weights[key]!)
+        }
+    }
+
     /// Feature widths per modality, from the weights.
     public var featureWidths: [Int] { sizes.featureDims }
     public var classCount: Int { sizes.classes }
 
     /// The forward pass; `training` draws dropout from `rng` and keeps what `backward` needs.
+    /// Inference runs `forwardInference` (bounded memory); training keeps every activation for `backward`.
     public func forward<R: RandomNumberGenerator>(_ batch: FeatureBatch, training: Bool, rng: inout R) -> Tensor {
+        guard training else { return forwardInference(batch) }
+        precondition(!infersOnly, "AttentionLSTM: weights laid out for inference cannot train")
         let ws = workspace
         ws.prepare(batch: batch, sizes: sizes, training: training)
         let (b, z) = (batch.count, ws.pooledWidth)
@@ -152,6 +172,38 @@ public final class AttentionLSTM: FeatureClassifier {
                 d: training ? bw.d.pointer : bw.h.pointer, seqs: bw.seqs)
             column += w
         }
+        return head(videos: b)
+    }
+
+    /// The forward pass without training's histories: the branches one after another, each a `PooledBiLSTM` whose
+    /// two directions run on two cores (when the start-up policy allows), so one set of buffers serves every branch
+    /// and the largest activation is one [N, H] history (docs/models.md, "Recurrent kernel").
+    func forwardInference(_ batch: FeatureBatch) -> Tensor {
+        let ws = workspace
+        ws.prepareInference(batch: batch, sizes: sizes)
+        var column = 0
+        for (i, branch) in branches.enumerated() {
+            let seqs = ws.branches[i].seqs
+            let e = sizes.embeddingSizes[i]
+            for (video, input) in batch.streams[i].enumerated() where seqs.lengths[video] > 0 {
+                input.scalars.withUnsafeBufferPointer { x in  // fc_feature straight from each video's rows
+                    Linear.forward(
+                        y: ws.embedded.pointer + seqs.offsets[video] * e, x: x.baseAddress!, weight: branch.feature.weight,
+                        bias: branch.feature.bias, rows: seqs.lengths[video])
+                }
+            }
+            Activation.tanh.forward(ws.embedded.pointer, count: seqs.total * e)
+            PooledBiLSTM(lstm: branch.lstm, attention: branch.attention).forward(
+                pooled: ws.z.pointer + column, pooledStride: ws.pooledWidth, x: ws.embedded.pointer, seqs: seqs,
+                buffers: ws.pooledLSTM, concurrently: concurrentBranches)
+            column += 2 * sizes.lstmSizes[i]
+        }
+        return head(videos: batch.count)
+    }
+
+    /// fc_out1 + ReLU → fc_out2 + tanh → fc_logit over the pooled [B, Z] in the workspace.
+    private func head(videos b: Int) -> Tensor {
+        let ws = workspace
         let (f1, f2, k) = (sizes.fcSizes[0], sizes.fcSizes[1], sizes.classes)
         Linear.forward(y: ws.f1.pointer, x: ws.z.pointer, weight: fcOut1.weight, bias: fcOut1.bias, rows: b)
         Activation.relu.forward(ws.f1.pointer, count: b * f1)

@@ -9,9 +9,10 @@ struct CheckedWeights {
     let type: ModelKind
     let url: URL
 
-    /// Loads `url`; fails if it holds neither model, or if `model` (a config's section) disagrees with it.
+    /// Loads `url`; fails if it holds neither model, or if `model` (a config's section) disagrees with it. The
+    /// tensors are then laid out for inference (`ModelKind.layOutForInference`): every model made from them only infers.
     init(_ url: URL, model: ModelConfig?) throws {
-        file = try loadWeights(url)
+        var file = try loadWeights(url)
         guard let type = ModelKind.of(tensors: file.tensors, metadata: file.metadata) else {
             throw PipelineError.unusableInput(path: url.path, reason: "the weights are neither AttentionLSTM's nor AttentionCluster's")
         }
@@ -19,7 +20,8 @@ struct CheckedWeights {
             throw PipelineError.usage("config model.type \(configured.rawValue) disagrees with the weights \(url.path), which are \(type.rawValue)")
         }
         if let model { try ModelConfigCheck.check(model, kind: type, weights: file.tensors) }
-        (self.type, self.url) = (type, url)
+        try type.layOutForInference(&file.tensors)
+        (self.file, self.type, self.url) = (file, type, url)
     }
 
     /// Class names from `override` when given, else from the weights' metadata.

@@ -49,6 +49,32 @@ public enum PanelGemm {
         vigil_panel_pack(n, k, w, ldw ?? k, panels)
     }
 
+    /// Re-lays a row-major weight w [n, k] as the panels `pack` writes, shape [⌈n/16⌉, k, 16] (panel, k, lane), for a
+    /// model that only infers and so never needs w row-major again: in place when n is a multiple of 16 (rows
+    /// 16p…16p+15 and panel p cover the same floats; one 16-row block of scratch), else into new zero-padded storage.
+    public static func relayAsPanels(_ w: inout Tensor) {
+        precondition(w.shape.count == 2, "PanelGemm: relayAsPanels needs a matrix, not shape \(w.shape)")
+        let (n, k, width) = (w.shape[0], w.shape[1], Int(VIGIL_PANEL_WIDTH))
+        if n % width == 0 {
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: width * k)
+            defer { block.deallocate() }
+            w.scalars.withUnsafeMutableBufferPointer { all in
+                for p in 0..<n / width {
+                    let rows = all.baseAddress! + p * width * k
+                    block.update(from: rows, count: width * k)
+                    pack(block, rows: width, columns: k, into: rows)
+                }
+            }
+        } else {
+            var panels = [Float](repeating: 0, count: packedCount(rows: n, columns: k))
+            w.scalars.withUnsafeBufferPointer { rows in
+                panels.withUnsafeMutableBufferPointer { pack(rows.baseAddress!, rows: n, columns: k, into: $0.baseAddress!) }
+            }
+            w.scalars = panels
+        }
+        w.shape = [(n + width - 1) / width, k, width]
+    }
+
     /// The panels `pack` writes for wᵀ [n, k], read from row-major w [k, n] (row stride ldw, default n): then
     /// `multiply` gives c = a · w (e.g. d h = d gates · W_hh) with no transposed copy of w.
     public static func packTransposed(

@@ -51,10 +51,11 @@ public enum TrainingInputs {
     /// rows per video from `segments`, else the checkpoint, else 100, and the dropout rate (AttentionCluster's
     /// inference scale) from `dropRate`, else the checkpoint, else 0.5.
     public static func evaluator(weights url: URL, modelType: String?, segments: Int?, dropRate: Double? = nil) throws -> Evaluator {
-        let file = try loadWeights(url)
+        var file = try loadWeights(url)
         guard let type = ModelKind.of(tensors: file.tensors, metadata: file.metadata) ?? modelType.flatMap(ModelKind.init) else {
             throw TrainingError.usage("\(url.path): cannot tell the model type; pass --config with model.type")
         }
+        try type.layOutForInference(&file.tensors)  // the evaluator only infers
         var model = try type.make(weights: file.tensors)
         let saved = try CheckpointMetadata(file, path: url.path)
         if let rate = dropRate.map(Float.init) ?? saved?.dropRate { model.dropoutRate = rate }

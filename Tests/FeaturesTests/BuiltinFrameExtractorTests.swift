@@ -37,12 +37,41 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
         let movingEnergy = moving[t][motion].map { $0 * $0 }.reduce(0, +)
         #expect(stillEnergy == 0)
         #expect(movingEnergy > 1)
-        // Motion sits where the box is (rows 80…128 of 224 → motion-grid rows 5…9 of 16), nowhere else.
+        // Motion sits where the box is (rows 80…128 of 224 → motion-grid rows 5…8 of 14), nowhere else.
+        #expect(layout.motionGrid == CellGrid(cells: 224) && layout.motionGrid.rows == 14)
         let rowsWithMotion = Set(moving[t][motion].enumerated().filter { $0.element > 0 }.map { $0.offset / 16 })
-        #expect(rowsWithMotion.isSubset(of: Set(5...9)))
+        #expect(rowsWithMotion.isSubset(of: Set(5...8)))
         // Appearance and structure see the same kind of frame either way; only the motion block tells them apart.
         #expect(moving[t][layout.appearanceRange] != still[t][layout.appearanceRange])
     }
+}
+
+@Test func figuresTellALocalChangeFromAGlobalOne() throws {
+    let layout = try FrameDescriptorLayout(dimension: 1024)
+    #expect(layout.figuresRange == 992..<1024 && layout.motionRange == 768..<992)
+    #expect(try FrameDescriptorLayout(dimension: 64).figuresRange == 62..<64)
+    #expect(try FrameDescriptorLayout(dimension: 4096).figuresRange.count == FrameFigures.count)
+    let figures = layout.figuresRange.lowerBound
+    let box = try features(boxClip(moving: true))
+    // The lights dim: every pixel of a still scene darkens a little more each frame.
+    let dimming = try features(
+        rawFrames("smptebars=s=224x224:r=25,eq=brightness='-0.1*n':eval=frame", width: 224, height: 224, count: 5))
+    #expect(box[0][layout.figuresRange.prefix(22)].allSatisfy { $0 == 0 })  // nothing to compare with yet
+    for t in 1..<5 {
+        let b = Array(box[t][figures...]), d = Array(dimming[t][figures...])
+        // The box's change sits in a few neighbouring cells; the dimming's is spread over the whole frame.
+        #expect(b[1] > 0.5 && d[1] < 0.2, "share of the most-changed 1/16 of the cells")
+        #expect(b[2] < 0.5 && d[2] > 0.75, "spread")
+        // The dimming darkens everywhere (coherent, negative); the box darkens where it left and lightens where it went.
+        #expect(d[3] > 0.9 && d[5] < 0 && b[3] < 0.5)
+        #expect(b.allSatisfy { $0.isFinite && abs($0) <= 2.5 } && d.allSatisfy { $0.isFinite && abs($0) <= 2.5 })
+    }
+    // A blur: the finest scale's sharpness falls against the previous frame.
+    let sharp = try rawFrames("testsrc2=s=224x224:r=25", width: 224, height: 224, count: 2)
+    let blurred = try rawFrames("testsrc2=s=224x224:r=25,gblur=sigma=4", width: 224, height: 224, count: 1)
+    let blur = try features(sharp + blurred)
+    #expect(blur[1][figures + 27] > -0.1 && blur[2][figures + 27] < -0.5)
+    #expect(blur[2][figures + 22] < blur[1][figures + 22])
 }
 
 @Test func appearanceFollowsColourAndStructureFollowsEdges() throws {

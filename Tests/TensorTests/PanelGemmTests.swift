@@ -66,3 +66,20 @@ func panelGemmMatchesNaiveProduct(kernel: PanelGemm.Kernel) {
         #expect(panels == expected, "n \(n) k \(k)")
     }
 }
+
+/// `relayAsPanels` leaves in the tensor exactly what `pack` writes, shaped [⌈n/16⌉, k, 16]: in place for n a multiple
+/// of 16, zero-padded new storage otherwise.
+@Test func relayAsPanelsEqualsPacking() {
+    var numbers = TestNumbers(state: 5)
+    for (n, k) in [(16, 1), (32, 40), (80, 20), (1, 3), (33, 17)] {
+        let w = numbers.array(n * k)
+        var expected = [Float](repeating: .nan, count: PanelGemm.packedCount(rows: n, columns: k))
+        w.withUnsafeBufferPointer { pw in
+            expected.withUnsafeMutableBufferPointer { PanelGemm.pack(pw.baseAddress!, rows: n, columns: k, into: $0.baseAddress!) }
+        }
+        var tensor = Tensor(shape: [n, k], scalars: w)
+        PanelGemm.relayAsPanels(&tensor)
+        #expect(tensor.shape == [(n + 15) / 16, k, 16], "n \(n) k \(k)")
+        #expect(tensor.scalars == expected, "n \(n) k \(k)")
+    }
+}

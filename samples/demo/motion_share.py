@@ -3,7 +3,8 @@
 
 Usage: motion_share.py TSV FEATURES_DIR [TSV FEATURES_DIR ...]
 Each TSV is a `<split>.labels.tsv` and FEATURES_DIR the folder of its clips' safetensors (`vigil extract`, built-in
-rgb at 1024 values: motion block = values 768-1023, one per cell of a 16x16 grid). For every clip: the largest
+rgb at 1024 values as before issue 17's figures: motion block = values 768-1023, one per cell of a 16x16 grid;
+the figures replaced values 992-1023, so run it on features of a vigil from before them). For every clip: the largest
 motion-block RMS over its rows, and, over the rows whose RMS passes 0.2, the largest share of the block's L1 norm
 held by its 16 largest cells. Prints the medians per kind of clip (one label only, or quiet with or without sway).
 Standard library only.

@@ -43,6 +43,18 @@ public enum ModelKind: String, Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// Lays a state dict out for models that will only infer (AttentionLSTM: `AttentionLSTM.layOutForInference`, its
+    /// LSTM weights re-laid as panels in place; AttentionCluster: unchanged). Fails as `make` does on a missing or
+    /// misshapen key, so errors name the shapes as stored.
+    public func layOutForInference(_ weights: inout [String: Tensor]) throws {
+        guard self == .attentionLSTM else { return }
+        try check(weights)
+        AttentionLSTM.layOutForInference(&weights)
+    }
+
+    /// Builds the model once and drops it (before anything re-lays the weights in place, which must own them alone).
+    private func check(_ weights: [String: Tensor]) throws { _ = try make(weights: weights) }
+
     /// How many modalities (feature streams) a state dict of this family has: its branches 0, 1, … by Paddle's names.
     public func modalities(in weights: [String: Tensor]) -> Int {
         switch self {

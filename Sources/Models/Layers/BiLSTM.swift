@@ -18,7 +18,7 @@ struct BiLSTM {
             h: h, hStride: 2 * hid, gates: buffers.gatesForward.pointer, cell: buffers.cellForward.pointer, x: x,
             state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, panels: buffers.panels.pointer, seqs: seqs)
         backwardDirection.forward(
-            h: h + hid, hStride: 2 * hid, gates: buffers.backwardGates.pointer, cell: buffers.backwardCell.pointer,
+            h: h + hid, hStride: 2 * hid, gates: buffers.gatesBackward.pointer, cell: buffers.cellBackward.pointer,
             x: x, state: buffers.state.pointer, recurrent: buffers.recurrent.pointer, panels: buffers.panels.pointer, seqs: seqs)
     }
 
@@ -41,7 +41,8 @@ struct BiLSTM {
     }
 }
 
-/// Activations one BiLSTM keeps between forward and backward, plus its scratch.
+/// Activations one BiLSTM keeps between forward and backward (training; inference runs `PooledBiLSTM`), plus its
+/// scratch.
 final class BiLSTMBuffers {
     let gatesForward = Scratch()  // [N, 4H] activated gates
     let gatesBackward = Scratch()  // [N, 4H]
@@ -53,17 +54,11 @@ final class BiLSTMBuffers {
     let dGates = Scratch()  // [N, 4H] (training only)
     let dCell = Scratch()  // [B, H] (training only)
     let recurrentT = Scratch()  // [4H, B] step gate gradients, K-major for PanelGemm (training only)
-    /// Whether the backward direction keeps its own gates and cells (training); inference reuses the forward
-    /// direction's, which are dead once it is done: 20 KB less per row (H = 1024), ~100 MB for 8 × 300 frames.
-    private(set) var keepsBothDirections = true
-    var backwardGates: Scratch { keepsBothDirections ? gatesBackward : gatesForward }
-    var backwardCell: Scratch { keepsBothDirections ? cellBackward : cellForward }
 
     /// Sizes the buffers for N rows and B videos.
     func reserve(rows: Int, videos: Int, hidden: Int, training: Bool) {
-        keepsBothDirections = training
-        for buffer in [gatesForward, backwardGates] { buffer.reserve(rows * 4 * hidden) }
-        for buffer in [cellForward, backwardCell] { buffer.reserve(rows * hidden) }
+        for buffer in [gatesForward, gatesBackward] { buffer.reserve(rows * 4 * hidden) }
+        for buffer in [cellForward, cellBackward] { buffer.reserve(rows * hidden) }
         state.reserve(videos * hidden)
         recurrent.reserve(videos * 4 * hidden)
         panels.reserve(PanelGemm.packedCount(rows: 4 * hidden, columns: hidden))
