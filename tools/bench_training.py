@@ -56,7 +56,7 @@ def paddle_cluster(batch, frames, repeats, rng):
     y = labels(rng, batch)
 
     def step():
-        logits = model(rgb, audio, 0.5, training=True)
+        logits = model([rgb, audio], 0.5, training=True)
         loss = paddle.mean(paddle.sum(F.binary_cross_entropy_with_logits(logits, y, reduction="none"), axis=1))
         loss.backward()
         optimizer.step()
