@@ -27,8 +27,6 @@ struct MP4SampleTable {
 
     /// The largest moov box read (a 10-hour 60 frames/s file's tables take a few tens of MB).
     static let moovLimit = 256 << 20
-    /// The most top-level boxes walked looking for moov (fragmented files have thousands; they are refused anyway).
-    static let topLevelLimit = 10_000
 
     /// Reads the tables of track `trackID` (tkhd's track_ID, FFmpeg's `AVStream.id` for MP4/MOV) of the file at
     /// `path`, expecting `expectedSamples` samples. Nil for a fragmented file (moof/mvex), a track without the needed
@@ -85,52 +83,27 @@ struct MP4SampleTable {
     /// The bytes of the file's one top-level moov box; nil when there is none, it is too large, or a moof box
     /// (a fragment) is found.
     private static func readMoov(_ path: String) -> [UInt8]? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let end = try? handle.seekToEnd() else { return nil }
-        var offset: UInt64 = 0, moov: Range<UInt64>?
-        for _ in 0..<topLevelLimit {
-            guard offset + 8 <= end, (try? handle.seek(toOffset: offset)) != nil,
-                  let header = try? handle.read(upToCount: 16), header.count >= 8 else { break }
-            let bytes = [UInt8](header)
-            var size = UInt64(BoxBytes(bytes).u32(0) ?? 0), headerSize: UInt64 = 8
-            if size == 1 {
-                guard bytes.count == 16, let large = BoxBytes(bytes).u64(8) else { return nil }
-                (size, headerSize) = (large, 16)
-            } else if size == 0 {
-                size = end - offset
-            }
-            guard size >= headerSize, size <= end - offset else { return nil }
-            switch String(decoding: bytes[4..<8], as: UTF8.self) {
-            case "moof": return nil
-            case "moov":
-                guard moov == nil else { return nil }
-                moov = (offset + headerSize)..<(offset + size)
-            default: break
-            }
-            offset += size
-        }
-        guard let moov, moov.count <= moovLimit, (try? handle.seek(toOffset: moov.lowerBound)) != nil,
-              let data = try? handle.read(upToCount: Int(moov.count)), data.count == moov.count else { return nil }
-        return [UInt8](data)
+        guard let file = MP4BoxFile(path: path), let boxes = file.topLevel(), !boxes.contains(where: { $0.type == "moof" })
+        else { return nil }
+        let moovs = boxes.filter { $0.type == "moov" }
+        guard moovs.count == 1, moovs[0].body.count <= moovLimit else { return nil }
+        return file.read(moovs[0].body)
     }
 }
 
-/// Big-endian reads and box walking over a byte array; every read is bounds-checked and gives nil when short.
+/// Box walking over the bytes of a moov box; every read is bounds-checked and gives nil when short.
 private struct BoxBytes {
     let bytes: [UInt8]
+    private let reader: MP4BoxBytes
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func u32(_ at: Int) -> UInt32? {
-        guard at >= 0, at + 4 <= bytes.count else { return nil }
-        return bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        reader = MP4BoxBytes(bytes)
     }
 
-    func u64(_ at: Int) -> UInt64? {
-        guard at >= 0, at + 8 <= bytes.count else { return nil }
-        return bytes[at..<at + 8].reduce(0) { $0 << 8 | UInt64($1) }
-    }
+    func u32(_ at: Int) -> UInt32? { reader.u32(at) }
+
+    func u64(_ at: Int) -> UInt64? { reader.u64(at) }
 
     /// The boxes directly inside `range` (type and body); nil when a size runs past the range.
     func children(of range: Range<Int>) -> [(type: String, body: Range<Int>)]? {

@@ -106,6 +106,8 @@ public final class MediaSource {
         guard FileManager.default.isReadableFile(atPath: path) else { throw MediaError(.missingInput, location, "permission denied") }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         if size == 0 { throw MediaError(.malformed, location, "is an empty file (0 bytes)") }
-        if let refusal = UnguardedDemuxer.refusal(forFileAt: path) { throw MediaError(.malformed, location, refusal) }
+        if let refusal = UnguardedDemuxer.refusal(forFileAt: path) ?? MP4SampleCountGuard.refusal(forFileAt: path) {
+            throw MediaError(.malformed, location, refusal)
+        }
     }
 }

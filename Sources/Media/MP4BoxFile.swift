@@ -1,0 +1,89 @@
+// Walking the boxes of an MP4/MOV file (ISO/IEC 14496-12 §4.2) by their headers, without reading their bodies:
+// what the sample-table reader and the sample-count guard both need before anything is decoded.
+import Foundation
+
+/// An open MP4/MOV file read box header by box header. Every size is checked against its parent and the file;
+/// anything that does not add up gives nil.
+final class MP4BoxFile {
+    /// One box: its four-letter type and where its body lies in the file.
+    struct Box {
+        let type: String
+        let body: Range<UInt64>
+    }
+
+    /// The most boxes one `children(of:)` walks (a fragmented file has a moof and an mdat per fragment: 10,000 boxes
+    /// are over an hour of one-second fragments); the walk stops there.
+    static let childLimit = 10_000
+
+    private let handle: FileHandle
+    /// The file's size in bytes.
+    let size: UInt64
+
+    init?(path: String) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        guard let end = try? handle.seekToEnd() else {
+            try? handle.close()
+            return nil
+        }
+        self.handle = handle
+        size = end
+    }
+
+    deinit { try? handle.close() }
+
+    /// The top-level boxes.
+    func topLevel() -> [Box]? { children(of: 0..<size) }
+
+    /// The boxes directly inside `range` (at most `childLimit`); nil when a header is short or a size runs past it,
+    /// unless `upToDamage`: then the boxes before that one (a file cut short still shows its first boxes).
+    func children(of range: Range<UInt64>, upToDamage: Bool = false) -> [Box]? {
+        var boxes: [Box] = []
+        var offset = range.lowerBound
+        while offset + 8 <= range.upperBound, boxes.count < Self.childLimit {
+            let header = read(offset..<min(offset + 16, range.upperBound)) ?? []
+            let bytes = MP4BoxBytes(header)
+            guard var size = bytes.u32(0).map(UInt64.init) else { return upToDamage ? boxes : nil }
+            var headerSize: UInt64 = 8
+            if size == 1 {
+                guard let large = bytes.u64(8) else { return upToDamage ? boxes : nil }
+                (size, headerSize) = (large, 16)
+            } else if size == 0 {
+                size = range.upperBound - offset
+            }
+            guard size >= headerSize, size <= range.upperBound - offset else { return upToDamage ? boxes : nil }
+            boxes.append(Box(type: String(decoding: header[4..<8], as: UTF8.self), body: (offset + headerSize)..<(offset + size)))
+            offset += size
+        }
+        return boxes
+    }
+
+    /// The one child of `type` inside `range`; nil when absent, repeated or the walk fails.
+    func child(_ type: String, of range: Range<UInt64>) -> Range<UInt64>? {
+        guard let found = children(of: range)?.filter({ $0.type == type }), found.count == 1 else { return nil }
+        return found[0].body
+    }
+
+    /// The bytes of `range`; nil when the file is shorter.
+    func read(_ range: Range<UInt64>) -> [UInt8]? {
+        guard range.upperBound <= size, (try? handle.seek(toOffset: range.lowerBound)) != nil,
+              let data = try? handle.read(upToCount: Int(range.count)), data.count == range.count else { return nil }
+        return [UInt8](data)
+    }
+}
+
+/// Big-endian reads over a byte array; every read is bounds-checked and gives nil when short.
+struct MP4BoxBytes {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func u32(_ at: Int) -> UInt32? {
+        guard at >= 0, at + 4 <= bytes.count else { return nil }
+        return bytes[at..<at + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    func u64(_ at: Int) -> UInt64? {
+        guard at >= 0, at + 8 <= bytes.count else { return nil }
+        return bytes[at..<at + 8].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
