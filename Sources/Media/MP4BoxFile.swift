@@ -40,19 +40,11 @@ final class MP4BoxFile {
         var boxes: [Box] = []
         var offset = range.lowerBound
         while offset + 8 <= range.upperBound, boxes.count < Self.childLimit {
-            let header = read(offset..<min(offset + 16, range.upperBound)) ?? []
-            let bytes = MP4BoxBytes(header)
-            guard var size = bytes.u32(0).map(UInt64.init) else { return upToDamage ? boxes : nil }
-            var headerSize: UInt64 = 8
-            if size == 1 {
-                guard let large = bytes.u64(8) else { return upToDamage ? boxes : nil }
-                (size, headerSize) = (large, 16)
-            } else if size == 0 {
-                size = range.upperBound - offset
-            }
-            guard size >= headerSize, size <= range.upperBound - offset else { return upToDamage ? boxes : nil }
-            boxes.append(Box(type: String(decoding: header[4..<8], as: UTF8.self), body: (offset + headerSize)..<(offset + size)))
-            offset += size
+            let room = range.upperBound - offset
+            guard let header = read(offset..<(offset + min(16, room))),
+                  let box = MP4BoxBytes(header).header(at: 0, room: room) else { return upToDamage ? boxes : nil }
+            boxes.append(Box(type: box.type, body: (offset + UInt64(box.headerSize))..<(offset + box.size)))
+            offset += box.size
         }
         return boxes
     }
@@ -71,7 +63,7 @@ final class MP4BoxFile {
     }
 }
 
-/// Big-endian reads over a byte array; every read is bounds-checked and gives nil when short.
+/// Big-endian reads and box headers over a byte array; every read is bounds-checked and gives nil when short.
 struct MP4BoxBytes {
     let bytes: [UInt8]
 
@@ -85,5 +77,21 @@ struct MP4BoxBytes {
     func u64(_ at: Int) -> UInt64? {
         guard at >= 0, at + 8 <= bytes.count else { return nil }
         return bytes[at..<at + 8].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The header of the box starting at `offset`, in a parent with `room` bytes left from there: its type, header
+    /// size (8, or 16 with a 64-bit size) and whole size (a size of 0 runs to the parent's end); nil when the bytes
+    /// are short, or the size is below the header's or past the parent.
+    func header(at offset: Int, room: UInt64) -> (type: String, headerSize: Int, size: UInt64)? {
+        guard room >= 8, offset >= 0, offset + 8 <= bytes.count, let small = u32(offset) else { return nil }
+        var (size, headerSize) = (UInt64(small), 8)
+        if small == 1 {
+            guard let large = u64(offset + 8) else { return nil }
+            (size, headerSize) = (large, 16)
+        } else if small == 0 {
+            size = room
+        }
+        guard size >= UInt64(headerSize), size <= room else { return nil }
+        return (String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self), headerSize, size)
     }
 }

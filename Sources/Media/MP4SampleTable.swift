@@ -33,7 +33,7 @@ struct MP4SampleTable {
     /// boxes, counts that disagree, or any box that is short, overlong or out of bounds.
     init?(path: String, trackID: Int32, expectedSamples: Int) {
         guard expectedSamples > 0, let moov = Self.readMoov(path) else { return nil }
-        let file = BoxBytes(moov)
+        let file = MP4BoxBytes(moov)
         guard let boxes = file.children(of: 0..<moov.count), !boxes.contains(where: { $0.type == "mvex" }) else { return nil }
         for trak in boxes where trak.type == "trak" {
             guard let id = file.trackID(trak.body), id == trackID else { continue }
@@ -53,7 +53,7 @@ struct MP4SampleTable {
         self.edits = edits
     }
 
-    private static func parse(_ file: BoxBytes, trak: Range<Int>, expectedSamples n: Int) -> MP4SampleTable? {
+    private static func parse(_ file: MP4BoxBytes, trak: Range<Int>, expectedSamples n: Int) -> MP4SampleTable? {
         guard let mdia = file.child("mdia", of: trak), let mdhd = file.child("mdhd", of: mdia),
               let timescale = file.mediaTimescale(mdhd), timescale > 0,
               let minf = file.child("minf", of: mdia), let stbl = file.child("stbl", of: minf),
@@ -92,50 +92,30 @@ struct MP4SampleTable {
 }
 
 /// Box walking over the bytes of a moov box; every read is bounds-checked and gives nil when short.
-private struct BoxBytes {
-    let bytes: [UInt8]
-    private let reader: MP4BoxBytes
-
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        reader = MP4BoxBytes(bytes)
-    }
-
-    func u32(_ at: Int) -> UInt32? { reader.u32(at) }
-
-    func u64(_ at: Int) -> UInt64? { reader.u64(at) }
-
+extension MP4BoxBytes {
     /// The boxes directly inside `range` (type and body); nil when a size runs past the range.
-    func children(of range: Range<Int>) -> [(type: String, body: Range<Int>)]? {
+    fileprivate func children(of range: Range<Int>) -> [(type: String, body: Range<Int>)]? {
         var result: [(type: String, body: Range<Int>)] = []
         var offset = range.lowerBound
         while offset + 8 <= range.upperBound {
-            guard let small = u32(offset) else { return nil }
-            var size = Int(small), header = 8
-            if small == 1 {
-                guard let large = u64(offset + 8), large <= UInt64(Int.max) else { return nil }
-                (size, header) = (Int(large), 16)
-            } else if small == 0 {
-                size = range.upperBound - offset
-            }
-            guard size >= header, size <= range.upperBound - offset else { return nil }
-            result.append((String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self), (offset + header)..<(offset + size)))
-            offset += size
+            guard let box = header(at: offset, room: UInt64(range.upperBound - offset)) else { return nil }
+            result.append((box.type, (offset + box.headerSize)..<(offset + Int(box.size))))
+            offset += Int(box.size)
         }
         return result
     }
 
     /// The one child box of `type` inside `range`; nil when absent, repeated or malformed.
-    func child(_ type: String, of range: Range<Int>) -> Range<Int>? {
+    fileprivate func child(_ type: String, of range: Range<Int>) -> Range<Int>? {
         guard let found = children(of: range)?.filter({ $0.type == type }), found.count == 1 else { return nil }
         return found[0].body
     }
 
     /// A full box's version byte; its fields start 4 bytes into the body.
-    func version(_ box: Range<Int>) -> UInt8? { box.count >= 4 ? bytes[box.lowerBound] : nil }
+    fileprivate func version(_ box: Range<Int>) -> UInt8? { box.count >= 4 ? bytes[box.lowerBound] : nil }
 
     /// tkhd's track_ID.
-    func trackID(_ trak: Range<Int>) -> Int32? {
+    fileprivate func trackID(_ trak: Range<Int>) -> Int32? {
         guard let tkhd = child("tkhd", of: trak), let version = version(tkhd) else { return nil }
         let at = tkhd.lowerBound + (version == 1 ? 20 : 12)
         guard at + 4 <= tkhd.upperBound, let id = u32(at), id <= UInt32(Int32.max) else { return nil }
@@ -143,21 +123,21 @@ private struct BoxBytes {
     }
 
     /// mdhd's timescale.
-    func mediaTimescale(_ mdhd: Range<Int>) -> UInt32? {
+    fileprivate func mediaTimescale(_ mdhd: Range<Int>) -> UInt32? {
         guard let version = version(mdhd) else { return nil }
         let at = mdhd.lowerBound + (version == 1 ? 20 : 12)
         return at + 4 <= mdhd.upperBound ? u32(at) : nil
     }
 
     /// The entry count of a full box whose entries of `entrySize` bytes follow it; nil when they overrun the box.
-    private func entries(_ box: Range<Int>, entrySize: Int) -> Int? {
+    fileprivate func entries(_ box: Range<Int>, entrySize: Int) -> Int? {
         guard let count = u32(box.lowerBound + 4).map(Int.init), box.count >= 8,
               count <= (box.count - 8) / entrySize else { return nil }
         return count
     }
 
     /// stts: decode times of `count` samples (the deltas must cover exactly `count` samples).
-    func decodeTimes(_ stts: Range<Int>, count: Int) -> [Int64]? {
+    fileprivate func decodeTimes(_ stts: Range<Int>, count: Int) -> [Int64]? {
         guard let entries = entries(stts, entrySize: 8) else { return nil }
         var times: [Int64] = []
         times.reserveCapacity(count)
@@ -176,7 +156,7 @@ private struct BoxBytes {
 
     /// ctts: composition offsets of `count` samples (version 1 offsets are signed; version 0 ones are read as signed
     /// too, as FFmpeg does, since writers put negative offsets in version 0 boxes).
-    func compositionOffsets(_ ctts: Range<Int>, count: Int) -> [Int64]? {
+    fileprivate func compositionOffsets(_ ctts: Range<Int>, count: Int) -> [Int64]? {
         guard let entries = entries(ctts, entrySize: 8) else { return nil }
         var offsets: [Int64] = []
         offsets.reserveCapacity(count)
@@ -191,7 +171,7 @@ private struct BoxBytes {
     }
 
     /// stss: the sync flag of each of `count` samples (numbers are 1-based, ascending, in range).
-    func syncSamples(_ stss: Range<Int>, count: Int) -> [Bool]? {
+    fileprivate func syncSamples(_ stss: Range<Int>, count: Int) -> [Bool]? {
         guard let entries = entries(stss, entrySize: 4) else { return nil }
         var sync = [Bool](repeating: false, count: count)
         var previous = 0
@@ -205,7 +185,7 @@ private struct BoxBytes {
     }
 
     /// elst entries.
-    func edits(_ elst: Range<Int>) -> [MP4SampleTable.Edit]? {
+    fileprivate func edits(_ elst: Range<Int>) -> [MP4SampleTable.Edit]? {
         guard let version = version(elst), version <= 1 else { return nil }
         let wide = version == 1
         guard let entries = entries(elst, entrySize: wide ? 20 : 12) else { return nil }
