@@ -14,6 +14,8 @@
 # Issue 17's second round put position-free figures into the built-in rgb extractor's values 992–1023 (docs/extractors.md)
 # and retrained the demo model on them: the classify-* files, every watch NAME.after.jsonl and watch-0118-short.jsonl
 # (its windows' top two labels moved again) were re-recorded.
+# Issue 17's third round put the compensated-change figures into the rgb extractor's values 1004–1009
+# (docs/extractors.md) and retrained the demo model on more clips: the same files were re-recorded for the same reason.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,6 +27,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
     private var pyramid: [LumaImage] = []  // scale k: [H/2^k, W/2^k], luma in 0…1
     private var previousMotionLuma: LumaImage?  // the previous frame's scale-1 luma
     private var previousMeasures: FrameMeasures?  // the previous frame's, for the figures
+    private var previousCoarseLuma: LumaImage?  // the previous frame's `CompensatedChange.level` luma
 
     /// An extractor producing `dimension` floats (a positive multiple of 64; default 1024).
     public init(dimension: Int = BuiltinFrameExtractor.defaultDimension) throws {
@@ -36,6 +37,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
     public mutating func reset() {
         previousMotionLuma = nil
         previousMeasures = nil
+        previousCoarseLuma = nil
     }
 
     public mutating func extract(rgb: [UInt8], width: Int, height: Int, pts: Double) throws -> [Float] {
@@ -76,10 +78,15 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
         } else {
             previous = nil
         }
+        let coarseLuma = pyramid[CompensatedChange.level(of: pyramid)]
+        if let previousCoarse = previousCoarseLuma, previous != nil {
+            measures.compensated = CompensatedChange.measure(coarseLuma, previous: previousCoarse)
+        }
         let figures = FrameFigures.values(measures, previous: previous)
         for (k, i) in layout.figuresRange.enumerated() { out[i] = figures[k] }
         previousMotionLuma = motionLuma
         previousMeasures = measures
+        previousCoarseLuma = coarseLuma
         return out
     }
 

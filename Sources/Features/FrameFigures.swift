@@ -13,6 +13,8 @@ struct FrameMeasures {
     var lumaMean: Float = 0
     var lumaDeviation: Float = 0
     var darkShare: Float = 0
+    /// What a whole-frame shift and an exposure change leave of the change; nil on a stream's first frame.
+    var compensated: CompensatedChange?
 }
 
 /// Position-free figures (docs/extractors.md's table): how much of the picture changed and how concentrated,
@@ -51,12 +53,23 @@ enum FrameFigures {
             f[8] = share(4)
             let half = sorted[0] / 2
             f[9] = sorted[0] > 0 ? Float(m.filter { $0 >= half }.count) / Float(n) : 0
-            for k in 0..<8 { f[10 + k] = level(sorted[min(k, n - 1)]) }
+            for k in 0..<2 { f[10 + k] = level(sorted[min(k, n - 1)]) }
             f[18] = level(sorted[(n - 1) / 10])
             f[19] = level(sorted[(n - 1) / 2])
             f[20] = level(sorted[(n - 1) * 9 / 10])
             let top = Array(m.indices.sorted { m[$0] > m[$1] || (m[$0] == m[$1] && $0 < $1) }.prefix(max(1, n / 16)))
             f[21] = spread(m, grid: now.grid, cells: top)
+        }
+        if let c = now.compensated {
+            // (x + ε)/(raw + ε): 1 when nothing is explained (or nothing changed beyond the noise), near 0 for sway
+            // (shifted) or a light change (exposed); `both` stays high only for a mover, a cover or a new view.
+            let explained = { (x: Float) in (x + 0.002) / (c.raw + 0.002) }
+            f[12] = level(c.raw)
+            f[13] = level(c.both)
+            f[14] = explained(c.both)
+            f[15] = explained(c.shifted)
+            f[16] = explained(c.exposed)
+            f[17] = level(c.peakCell)
         }
         for k in 0..<min(4, now.sharpness.count) { f[22 + k] = level(now.sharpness[k]) }
         if now.sharpness.count >= 3 {

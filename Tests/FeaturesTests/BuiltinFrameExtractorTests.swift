@@ -74,6 +74,30 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
     #expect(blur[2][figures + 22] < blur[1][figures + 22])
 }
 
+@Test func compensatedFiguresExplainSwayAndLightsButNotAMover() throws {
+    let figures = try FrameDescriptorLayout(dimension: 1024).figuresRange.lowerBound
+    // A still textured view: a white box crosses it at 8 px a frame; or the view shifts 2 px a frame (a camera
+    // swaying on its pole); or it dims. (On a flat background a lone box moved a little is a whole-frame shift.)
+    let still = "testsrc2=s=256x256:r=25,trim=end_frame=1,loop=loop=-1:size=1:start=0,setpts=N/25/TB"
+    let box = try features(
+        rawFrames("\(still),crop=224:224:16:8[bg];color=c=white:s=48x48:r=25[box];[bg][box]overlay=x=20+200*t:y=80",
+            width: 224, height: 224, count: 5))
+    let sway = try features(rawFrames("\(still),crop=224:224:x='2*n':y=8", width: 224, height: 224, count: 5))
+    let dimming = try features(
+        rawFrames("\(still),crop=224:224:16:8,eq=brightness='-0.05*n':contrast='1-0.1*n':eval=frame",
+            width: 224, height: 224, count: 5))
+    #expect(box[0][(figures + 12)..<(figures + 18)].allSatisfy { $0 == 0 })  // nothing to compare with yet
+    for t in 1..<5 {
+        let b = Array(box[t][figures...]), s = Array(sway[t][figures...]), d = Array(dimming[t][figures...])
+        // All three change the picture; a shift explains the sway, a gain and offset the dimming, nothing the box.
+        #expect(b[12] > 0.3 && s[12] > 0.3 && d[12] > 0.3, "raw change")
+        #expect(b[14] > 0.9, "a mover stays unexplained: \(b[14])")
+        #expect(s[15] < 0.3 && s[16] > 0.8 && s[14] < 0.3, "sway: \(s[14...16])")
+        #expect(d[16] < 0.3 && d[15] > 0.8 && d[14] < 0.3, "dimming: \(d[14...16])")
+        #expect(b[17] > s[17] && b[17] > d[17], "the mover leaves the largest residual in one cell")
+    }
+}
+
 @Test func appearanceFollowsColourAndStructureFollowsEdges() throws {
     let layout = try FrameDescriptorLayout(dimension: 1024)
     let red = try features(rawFrames("color=c=red:s=224x224", width: 224, height: 224, count: 1))[0]

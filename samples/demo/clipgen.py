@@ -70,6 +70,12 @@ class Graph:
         self.chains.append("".join("[%s]" % i for i in ins) + ",".join(filters) + "[%s]" % out)
         return out
 
+    def split(self, label):
+        """Two copies of a stream, for a filter that has no timeline option (scale) to be overlaid from a time on."""
+        a, b = self.label("a"), self.label("b")
+        self.chains.append("[%s]split[%s][%s]" % (label, a, b))
+        return a, b
+
     def random_state(self):
         """A fresh variable index for aevalsrc's random(), so each noise term has its own sequence."""
         self.randoms += 1
@@ -254,14 +260,19 @@ def lighting(clip, dur, change, blind_at):
             return "eq=brightness='%s*sin(%s*t)':eval=frame" % (num(a), num(rng.uniform(0.5, 3))), "steady-faint"
         return None, "steady"
     kind = clip.family("light", [("off", 2), ("on", 2), ("off_on", 1), ("on_off", 1), ("ramp_down", 1),
-                                 ("ramp_up", 1), ("flicker_off", 1), ("dim", 1)])
+                                 ("ramp_up", 1), ("flicker_off", 1), ("dim", 1), ("flicker_on", 1),
+                                 ("on_stepped", 1), ("half_off", 1), ("brighten", 1)])
     depth = rng.uniform(0.55, 0.9) if kind != "dim" else rng.uniform(0.35, 0.55)
     fade = rng.uniform(0.1, 1.0) if kind != "dim" else rng.uniform(0.5, 3.0)
+    if kind in ("half_off", "brighten"):
+        # Some of a room's lights going off (a step), or brought up part of the way (a dimmer turned up).
+        depth = rng.uniform(0.3, 0.55)
+        fade = rng.uniform(0.1, 0.5) if kind == "half_off" else rng.uniform(0.5, 3.0)
     t0 = rng.uniform(1.5, max(1.5, min(dur * 0.55, blind_at - 2.0)))
     t1 = rng.uniform(t0 + 2.0, dur - 1.0)
-    if kind in ("off", "dim"):
+    if kind in ("off", "dim", "half_off"):
         k = ramp(t0, fade)
-    elif kind == "on":
+    elif kind in ("on", "brighten"):
         k = "(1-%s)" % ramp(t0, fade)
     elif kind == "off_on":
         k = "(%s-%s)" % (ramp(t0, fade), ramp(t1, fade))
@@ -271,6 +282,16 @@ def lighting(clip, dur, change, blind_at):
         k = ramp(t0 - 1.0, rng.uniform(3.0, dur - t0))
     elif kind == "ramp_up":
         k = "(1-%s)" % ramp(t0 - 1.0, rng.uniform(3.0, dur - t0))
+    elif kind == "on_stepped":
+        # Lights coming on in two steps (one lamp, then the rest), the clip starting dark.
+        first = rng.uniform(0.3, 0.6)
+        t2 = min(t0 + rng.uniform(0.8, 2.5), dur - 1.0)
+        k = "(1-%s*%s-%s*%s)" % (num(first), ramp(t0, fade), num(1 - first), ramp(t2, rng.uniform(0.1, 0.6)))
+    elif kind == "flicker_on":
+        # Fluorescent tubes starting: a few flashes, then on; the clip starts dark.
+        period = rng.uniform(0.15, 0.4)
+        k = "min(1-%s,1-between(t,%s,%s)*lt(mod(t,%s),%s))" % (ramp(t0 + 1.0, 0.1), num(t0), num(t0 + 1.0),
+                                                              num(period), num(period / 2))
     else:
         period = rng.uniform(0.15, 0.4)
         k = "max(%s,between(t,%s,%s)*lt(mod(t,%s),%s))" % (ramp(t0 + 1.0, 0.1), num(t0), num(t0 + 1.0),
@@ -305,6 +326,13 @@ def tamper(g, clip, base, w, h, kind, t0):
     """Covers, sprays or defocuses the view from t0 on; returns the new stream label."""
     rng = clip.rng
     at = "enable='gte(t,%s)'" % num(t0)
+    if kind == "defocus-scale":
+        # Detail lost by resampling (a cheap lens or a focus ring turned): the view shrunk 3-12 times and scaled back.
+        shown, hidden = g.split(base)
+        factor = rng.uniform(3.0, 12.0) if t0 >= 1.0 else rng.uniform(6.0, 12.0)
+        small = "scale=%d:%d:flags=area" % (max(8, w / factor) // 2 * 2, max(8, h / factor) // 2 * 2)
+        soft = g.chain([hidden], [small, "scale=%d:%d:flags=%s" % (w, h, rng.choice(["bilinear", "bicubic"]))])
+        return g.chain([shown, soft], ["overlay=%s:shortest=1" % at])
     if kind in ("defocus", "defocus-box"):
         # Any strength from soft to a blur; a view that is already defocused when the clip starts is a strong one.
         strength = rng.uniform(0.04 if t0 < 1.0 else 0.012, 0.1) * w
@@ -358,7 +386,8 @@ def video(g, clip, labels, dur):
     if "camera_tamper" in labels:
         tamper_kind = clip.family("tamper", [("cover-dark", 2), ("cover-colour", 1), ("cover-hand", 1),
                                              ("cover-dark-corner", 2), ("spray", 1), ("spray-patchy", 1),
-                                             ("defocus", 2), ("defocus-box", 2), ("knocked", 1)])
+                                             ("defocus", 2), ("defocus-scale", 2), ("defocus-box", 2),
+                                             ("knocked", 1)])
         others = any(name in labels for name in ("motion", "lighting_change"))
         low = 0.0 if tamper_kind.startswith("defocus") and not others and rng.random() < 0.25 else 1.5
         t_tamper = rng.uniform(dur * 0.6, dur * 0.8) if others else rng.uniform(low, dur * 0.6)
@@ -370,8 +399,9 @@ def video(g, clip, labels, dur):
         view = g.chain([view, other], ["overlay=enable='gte(t,%s)':shortest=1" % num(t_tamper)])
         shake = "%d+if(between(t,%s,%s),%d*sin(%%d*t),0)" % (m, num(t_tamper - 0.5), num(t_tamper + 0.4), m)
         view = g.chain([view], ["crop=%d:%d:x='%s':y='%s'" % (w, h, shake % 47, shake % 31)])
-    elif rng.random() < 0.25:
-        # A camera on a pole swaying in the wind: the whole view drifts by up to 1.5 % of its width.
+    elif rng.random() < clip.cfg["sway_probability"][clip.split]:
+        # A camera on a pole swaying in the wind: the whole view drifts by up to 1.5 % of its width. Training clips
+        # sway more often than test clips: a swaying view is the commonest false `motion`.
         clip.families.append("distractor/sway")
         a, period = rng.uniform(0.3, 1.0) * min(m, 0.015 * w), rng.uniform(4.0, 12.0)
         view = g.chain([view], ["crop=%d:%d:x='%d+%s*sin(2*PI*t/%s)':y='%d+%s*sin(2*PI*t/%s)'" % (
@@ -409,7 +439,7 @@ def tone_phase(f0, df, fm):
 
 LOUD_FAMILIES = [("sweep", 1), ("bang", 1), ("shout", 1), ("steady-tone", 2), ("two-tone", 2), ("warble", 1),
                  ("beeps", 2), ("siren", 1), ("noise-burst", 1), ("recorded", 2), ("recorded-heldout", 2),
-                 ("speech", 1), ("speech-synth", 2)]
+                 ("speech", 1), ("speech-synth", 2), ("horn", 2), ("long-beeps", 1)]
 
 
 def sound_file(g, clip, item, db, t0, dur, rate, repeat=0):
@@ -429,7 +459,7 @@ def loud_event(g, clip, dur, rate, terms, streams):
     a = amplitude(db)
     t0 = rng.uniform(0.5, dur - 2.0)
     whole = rng.random() < 0.3
-    if whole and kind in ("steady-tone", "two-tone", "warble", "beeps", "siren"):
+    if whole and kind in ("steady-tone", "two-tone", "warble", "beeps", "siren", "horn", "long-beeps"):
         t0, d = 0.0, dur
     else:
         d = rng.uniform(1.5, dur - t0)
@@ -451,6 +481,17 @@ def loud_event(g, clip, dur, rate, terms, streams):
         terms.append("%s*%s*(%s+0.15*(2*random(%d)-1))" % (num(a * 0.7), env, voice, g.random_state()))
     elif kind == "steady-tone":
         terms.append("%s*%s*sin(2*PI*%s*t)" % (num(a), span, num(rng.uniform(400, 4000))))
+    elif kind == "horn":
+        # A fire-alarm horn: a steady buzz rich in odd harmonics (not a pure tone; the pure one is held out).
+        f0 = rng.uniform(300, 1200)
+        buzz = "+".join("%s*sin(2*PI*%s*t)" % (num(1.0 / n), num(f0 * n)) for n in (1, 3, 5, 7))
+        terms.append("%s*%s*(%s)" % (num(a * 0.7), span, buzz))
+    elif kind == "long-beeps":
+        # A pure tone held 0.6-2.5 s between short gaps (a reversing truck, a door left open).
+        on = rng.uniform(0.6, 2.5)
+        period = on + rng.uniform(0.15, 0.6)
+        terms.append("%s*%s*lt(mod(t-%s,%s),%s)*sin(2*PI*%s*t)" % (
+            num(a), span, num(t0), num(period), num(on), num(rng.uniform(500, 3500))))
     elif kind == "two-tone":
         f1 = rng.uniform(400, 1600)
         f2, period = f1 * rng.uniform(1.2, 1.7), rng.uniform(0.3, 1.2)
