@@ -61,14 +61,15 @@ enum FrameFigures {
             f[21] = spread(m, grid: now.grid, cells: top)
         }
         if let c = now.compensated {
-            // (x + ε)/(raw + ε): 1 when nothing is explained (or nothing changed beyond the noise), near 0 for sway
-            // (shifted) or a light change (exposed); `both` stays high only for a mover, a cover or a new view.
-            let explained = { (x: Float) in (x + 0.002) / (c.raw + 0.002) }
+            // The share a fit leaves, (x + ε)/(raw + ε): 1 when it explains nothing (or nothing changed beyond the
+            // noise), near 0 for sway (shifted) or a light change (exposed); `both` stays high only for a mover, a
+            // cover or a new view.
+            let left = { (x: Float) in (x + 0.002) / (c.raw + 0.002) }
             f[12] = level(c.raw)
             f[13] = level(c.both)
-            f[14] = explained(c.both)
-            f[15] = explained(c.shifted)
-            f[16] = explained(c.exposed)
+            f[14] = left(c.both)
+            f[15] = left(c.shifted)
+            f[16] = left(c.exposed)
             f[17] = level(c.peakCell)
         }
         for k in 0..<min(4, now.sharpness.count) { f[22 + k] = level(now.sharpness[k]) }

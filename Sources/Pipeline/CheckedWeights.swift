@@ -31,7 +31,7 @@ struct CheckedWeights {
 
     /// The model these weights make, with AttentionCluster's inference dropout rate (`dropRate`) applied.
     func model(_ config: ModelConfig?) throws -> any FeatureClassifier {
-        var model = try type.make(weights: file.tensors)
+        let model = try type.make(weights: file.tensors)
         if type == .attentionCluster, let rate = dropRate(config) { model.dropoutRate = rate }
         return model
     }

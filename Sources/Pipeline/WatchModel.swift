@@ -43,7 +43,7 @@ final class WindowClassifier {
     var labels: [String?] { scorer.labels }
 
     init(_ shared: WatchModel) throws {
-        var model = try shared.kind.make(weights: shared.weights)
+        let model = try shared.kind.make(weights: shared.weights)
         let isCluster = shared.kind == .attentionCluster
         if isCluster, let rate = shared.dropRate { model.dropoutRate = rate }
         let sampler = isCluster ? UniformSampler(segments: shared.segNum, mode: .center) : nil
