@@ -6,11 +6,12 @@ change when the count changes, and the same seed always prints the same commands
 from the same generator). Labels (multi-label; none = a quiet clip):
   motion           an object crossing the scene (a box, person-like block, vehicle-like bar, a small fast or a large
                    slow object, a low-contrast one, or a patch cut from a photograph)
-  lighting_change  lights going off, on, off-then-on, on-then-off, flickering off, dimming, or a slow strong ramp
-  camera_tamper    the lens covered (a dark, coloured or hand-like object sliding in), sprayed, defocused (any
-                   strength, sudden or gradual), or the camera knocked to a new view
-  loud_sound       an alarm (sweep, steady tone, two-tone, warble, beeps, siren), a bang, a noise burst, a shout, a
-                   recorded sound or speech, at −20 to −1 dBFS peak over a quiet room
+  lighting_change  lights going off, on, off-then-on, on-then-off, flickering off or on, on in two steps, part of
+                   them off, dimming or brought up part of the way, or a slow strong ramp
+  camera_tamper    the lens covered (a dark, coloured or hand-like object sliding in), sprayed, defocused (a
+                   Gaussian or box blur or resampling, any strength, sudden or gradual), or the camera knocked
+  loud_sound       an alarm (sweep, steady tone, two-tone, warble, beeps, long beeps, siren, a horn's buzz), a bang,
+                   a noise burst, a shout, a recorded sound or speech, at −20 to −1 dBFS peak over a quiet room
 Every event and scene is drawn from a named family; the config's `heldout_families` are drawn only in the test split
 (and never in train or valid), so the test split measures families the model never saw.
 Usage: clipgen.py --seed S --count N --out DIR --material MATERIAL_DIR [--config config.json]
