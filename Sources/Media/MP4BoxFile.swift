@@ -49,12 +49,6 @@ final class MP4BoxFile {
         return boxes
     }
 
-    /// The one child of `type` inside `range`; nil when absent, repeated or the walk fails.
-    func child(_ type: String, of range: Range<UInt64>) -> Range<UInt64>? {
-        guard let found = children(of: range)?.filter({ $0.type == type }), found.count == 1 else { return nil }
-        return found[0].body
-    }
-
     /// The bytes of `range`; nil when the file is shorter.
     func read(_ range: Range<UInt64>) -> [UInt8]? {
         guard range.upperBound <= size, (try? handle.seek(toOffset: range.lowerBound)) != nil,
