@@ -13,7 +13,8 @@
 # Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
 # put the labels in the records → mix pictures and sounds of training clips → `vigil train` twice (AttentionCluster,
 # samples/demo/train.yaml): on the clips without config.json's validation_families, validated on those, to choose
-# the epochs; then on all train and valid clips for that many epochs, the last epoch shipped → `vigil eval` and
+# the epochs; then on all train and valid clips for that many epochs, its OUT shipped (train.yaml's average_from:
+# the mean of the weights of epochs 5 to the last) → `vigil eval` and
 # per-label figures on the held-out test split → WORK/metrics/, a summary on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,10 +73,11 @@ fi
 
 mkdir -p "$work/metrics" "$work/select"
 # 1. Choose the number of epochs on families the training never saw: the train and valid clips with one of
-#    config.json's validation_families validate a model trained on the others; the epoch with the lowest validation
-#    loss (averaged over 5 neighbouring epochs) wins. 2. Train on all train and valid clips for that many epochs and
-#    ship the last epoch. Each training list gets its mixes from its own clips only (the validation families' clips
-#    are never mixed into the first).
+#    config.json's validation_families validate a model trained on the others (from average_from on, the average
+#    of its epochs so far); the epoch with the lowest validation loss (averaged over 5 neighbouring epochs) wins.
+#    2. Train on all train and valid clips for that many epochs and ship OUT, the last epoch's average. Each
+#    training list gets its mixes from its own clips only (the validation families' clips are never mixed into the
+#    first).
 python3 samples/demo/family_split.py samples/demo/config.json "$work/select/train.list" "$work/select/valid.list" \
     "$work/clips/train.labels.tsv" "$work/train.list" "$work/clips/valid.labels.tsv" "$work/valid.list"
 mixed select "$work/select/train.list" "$work/select/train.mixed.list"
@@ -87,9 +89,9 @@ print(min(range(2, len(v) - 2), key=lambda i: (sum(v[i - 2:i + 3]), i)) + 1)' "$
 echo "train_demo: $epochs epochs (lowest loss on the validation families, 5 epochs averaged)" >&2
 cat "$work/train.list" "$work/valid.list" > "$work/all.list"
 mixed all "$work/all.list" "$work/all.mixed.list"
-"$vigil" train --config "$config" --train "$work/all.mixed.list" --valid "$work/valid.list" --epochs "$epochs" \
+"$vigil" train --config "$config" --train "$work/all.mixed.list" --epochs "$epochs" \
     --seed "$seed" -o "$work/select/final.safetensors" > "$work/metrics/train.jsonl"
-cp "$work/select/final.last.safetensors" "$weights"
+cp "$work/select/final.safetensors" "$weights"  # without validation OUT is the last epoch's (average)
 evaluate "$work/test.list" "$work/clips/test.labels.tsv" test  # the valid clips are training clips now
 
 extra=${EXTRA_TEST:-0}

@@ -13,13 +13,17 @@ struct CompensatedChange {
     var exposed: Float = 0
     /// After the best shift together with its best gain and offset.
     var both: Float = 0
-    /// The largest per-cell RMS of that last residual over a `cells`×`cells` grid: a mover's leftover.
-    var peakCell: Float = 0
+    /// The per-cell RMS of that last residual over a `cells`×`cells` grid (row-major; empty when nothing was
+    /// measured): a mover leaves it in a few neighbouring cells, sway and noise all over.
+    var cellResidual: [Float] = []
+    /// The largest of `cellResidual`: a mover's leftover.
+    var peakCell: Float { cellResidual.max() ?? 0 }
 
     /// Shifts of up to ±`reach` pixels (and half pixels around the best) are tried in each direction, on a level
     /// at most `coarseWidth` wide: about ±1.5 % of the width, what a swaying camera moves in a second.
     static let reach = 2
     static let cells = 6
+    static let grid = CellGrid(cells: cells * cells)
     static let coarseWidth = 160
 
     /// The first pyramid level at most `coarseWidth` wide (the last level when none is).
@@ -114,8 +118,7 @@ struct CompensatedChange {
                                 squares += e * e
                             }
                         }
-                        let cell = (squares / Float(rowRange.count * columnRange.count)).squareRoot()
-                        result.peakCell = max(result.peakCell, cell)
+                        result.cellResidual.append((squares / Float(rowRange.count * columnRange.count)).squareRoot())
                     }
                 }
             }

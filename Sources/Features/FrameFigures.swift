@@ -53,7 +53,6 @@ enum FrameFigures {
             f[8] = share(4)
             let half = sorted[0] / 2
             f[9] = sorted[0] > 0 ? Float(m.filter { $0 >= half }.count) / Float(n) : 0
-            for k in 0..<2 { f[10 + k] = level(sorted[min(k, n - 1)]) }
             f[18] = level(sorted[(n - 1) / 10])
             f[19] = level(sorted[(n - 1) / 2])
             f[20] = level(sorted[(n - 1) * 9 / 10])
@@ -71,6 +70,12 @@ enum FrameFigures {
             f[15] = left(c.shifted)
             f[16] = left(c.exposed)
             f[17] = level(c.peakCell)
+            // Where the leftover lies: a mover's in a few neighbouring cells, sway's and noise's all over.
+            let r = c.cellResidual, total = r.reduce(0, +)
+            if total > 0 {
+                f[10] = r.sorted(by: >).prefix(max(1, r.count / 9)).reduce(0, +) / total
+                f[11] = spread(r, grid: CompensatedChange.grid, cells: Array(r.indices))
+            }
         }
         for k in 0..<min(4, now.sharpness.count) { f[22 + k] = level(now.sharpness[k]) }
         if now.sharpness.count >= 3 {

@@ -69,7 +69,7 @@ extension PipelineConfig {
 
     static let trainKeys: Set<String> = [
         "optimizer", "centered", "learning_rate", "epochs", "batch_size", "lr_boundaries", "lr_values", "weight_decay",
-        "train_list", "valid_list", "test_list",
+        "average_from", "train_list", "valid_list", "test_list",
     ]
 
     static func readTrain(_ s: YAMLSection) throws -> TrainConfig {
@@ -82,6 +82,7 @@ extension PipelineConfig {
         train.lrBoundaries = try s.ints("lr_boundaries", minimum: 0)
         train.lrValues = try s.doubles("lr_values")
         train.weightDecay = try s.double("weight_decay")
+        train.averageFrom = try s.int("average_from", minimum: 1)
         train.trainList = try s.url("train_list")
         train.validList = try s.url("valid_list")
         train.testList = try s.url("test_list")

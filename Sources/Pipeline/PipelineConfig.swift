@@ -91,6 +91,8 @@ public struct TrainConfig: Sendable, Equatable {
     public var lrValues: [Double]?
     /// L2 weight decay coefficient.
     public var weightDecay: Double?
+    /// The 1-based epoch from which the weights are averaged (stochastic weight averaging); nil: none.
+    public var averageFrom: Int?
     /// Data lists (one feature file per line), resolved against the YAML's folder.
     public var trainList: URL?
     public var validList: URL?

@@ -48,6 +48,7 @@ public struct TrainingRequest: Sendable {
         settings.boundaries = section.lrBoundaries.flatMap { $0.isEmpty ? nil : $0 }
         settings.rates = section.lrValues.flatMap { $0.isEmpty ? nil : $0 }
         settings.weightDecay = section.weightDecay
+        settings.averageFrom = section.averageFrom
         settings.epochs = epochs ?? section.epochs
         settings.batchSize = batchSize ?? section.batchSize
         settings.segments = pipeline.sampling.segNum

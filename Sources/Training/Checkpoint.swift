@@ -108,6 +108,12 @@ public enum Checkpoint {
         }
     }
 
+    /// The running average of the weights beside the latest checkpoint `checkpoint`: `NAME.average.safetensors`.
+    public static func averageURL(beside checkpoint: URL) -> URL {
+        let stem = checkpoint.deletingPathExtension().lastPathComponent
+        return checkpoint.deletingLastPathComponent().appendingPathComponent("\(stem).average.safetensors")
+    }
+
     /// The file beside `output` that holds the latest epoch's weights: `NAME.last.safetensors`.
     public static func latestURL(for output: URL) -> URL {
         let stem = output.deletingPathExtension().lastPathComponent

@@ -18,6 +18,8 @@ public struct TrainingOptions: Sendable {
     public var sampling: SegmentSampling?
     /// Seed for shuffling, segment sampling and dropout.
     public var seed: UInt64
+    /// The 1-based epoch from which the weights are averaged (`WeightAverage`); nil trains without averaging.
+    public var averageFrom: Int?
 
     /// Options for one training run.
     public init(
@@ -60,6 +62,15 @@ public final class Trainer {
     /// The current weights keyed by Paddle's names.
     public var weights: [String: Tensor] {
         Dictionary(uniqueKeysWithValues: model.parameters.map { ($0.name, $0.value) })
+    }
+
+    /// Runs `body` with the model holding `weights` (the names and shapes of `weights`), then gives the model its
+    /// trained weights back: how an average of epochs is validated without disturbing the training.
+    func with<T>(weights: [String: Tensor], _ body: () throws -> T) rethrows -> T {
+        let trained = model.parameters.map(\.value)
+        for parameter in model.parameters { parameter.value = weights[parameter.name] ?? parameter.value }
+        defer { for (parameter, value) in zip(model.parameters, trained) { parameter.value = value } }
+        return try body()
     }
 
     /// Runs zero-based `epoch` over `data` in a seeded shuffled order. `progress(done, total)` follows each batch;

@@ -13,6 +13,8 @@ public struct TrainingSettings: Sendable, Equatable {
     public var rates: [Double]?
     /// L2 decay on every parameter that decays.
     public var weightDecay: Double?
+    /// The 1-based epoch from which the weights are averaged (`train.average_from`); nil: no averaging.
+    public var averageFrom: Int?
     public var epochs: Int?
     public var batchSize: Int?
     /// AttentionCluster's rows per video (`sampling.seg_num`).
@@ -39,14 +41,17 @@ public struct TrainingSettings: Sendable, Equatable {
             throw TrainingError.usage("the learning-rate schedule needs ascending boundaries and one more positive rate than boundaries")
         }
         let epochs = epochs ?? (lstm ? 10 : 5), batch = batchSize ?? (lstm ? 128 : 256)
-        guard epochs > 0, batch > 0, (segments ?? 1) > 0, (weightDecay ?? 0) >= 0, (0..<1).contains(dropRate ?? 0) else {
+        guard epochs > 0, batch > 0, (segments ?? 1) > 0, (averageFrom ?? 1) > 0, (weightDecay ?? 0) >= 0,
+              (0..<1).contains(dropRate ?? 0)
+        else {
             throw TrainingError.usage(
-                "epochs, batch size and seg_num must be positive, weight decay not negative and drop_rate in [0, 1)")
+                "epochs, batch size, seg_num and average_from must be positive, weight decay not negative and drop_rate in [0, 1)")
         }
-        let options = TrainingOptions(
+        var options = TrainingOptions(
             optimizer: kind, schedule: PiecewiseDecay(boundaries: steps, values: values.map(Float.init)),
             weightDecay: Float(weightDecay ?? (lstm ? 4e-4 : 0)), batchSize: batch,
             sampling: lstm ? nil : SegmentSampling(segments: segments ?? ModelKind.defaultSegNum), seed: seed ?? 0)
+        options.averageFrom = averageFrom
         return (options, epochs)
     }
 }

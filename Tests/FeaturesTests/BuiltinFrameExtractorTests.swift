@@ -95,6 +95,9 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
         #expect(s[15] < 0.3 && s[16] > 0.8 && s[14] < 0.3, "sway: \(s[14...16])")
         #expect(d[16] < 0.3 && d[15] > 0.8 && d[14] < 0.3, "dimming: \(d[14...16])")
         #expect(b[17] > s[17] && b[17] > d[17], "the mover leaves the largest residual in one cell")
+        // What is left of the box lies in a few neighbouring cells (a whole-frame change would give 1/9 and 1).
+        #expect(b[10] > 0.5 && b[11] < 0.8, "the most-left 1/9 of the cells' share \(b[10]), spread \(b[11])")
+        #expect(s[10] < 0.3 && d[10] < 0.3, "share left by the sway \(s[10]) and the dimming \(d[10])")
     }
 }
 

@@ -27,7 +27,7 @@ func writeYAML(_ yaml: String, name: String = "pipeline.yaml", under folder: Str
           drop_rate: 0.5
         sampling: {seg_num: 100, mode: random, seed: 7, fps: 2}
         extractors: {rgb: builtin, audio: "exec:python3 plug.py"}
-        train: {optimizer: Adam, learning_rate: 0.001, epochs: 5, batch_size: 64, lr_boundaries: [2], lr_values: [0.1, 0.01], weight_decay: 0, warmup: 3}
+        train: {optimizer: Adam, learning_rate: 0.001, epochs: 5, batch_size: 64, lr_boundaries: [2], lr_values: [0.1, 0.01], weight_decay: 0, average_from: 4, warmup: 3}
         watch:
           window: 100
           stride: 2
@@ -54,6 +54,7 @@ func writeYAML(_ yaml: String, name: String = "pipeline.yaml", under folder: Str
     #expect(config.extractors.audio == "exec:python3 plug.py")
     #expect(config.train.optimizer == "adam")
     #expect(config.train.lrValues == [0.1, 0.01])
+    #expect(config.train.averageFrom == 4)
     #expect(config.train.extra == ["warmup": "3"])
     #expect(config.watch.window == 100)
     #expect(config.watch.events.thresholds.minWindows == 2)
@@ -170,6 +171,7 @@ func writeYAML(_ yaml: String, name: String = "pipeline.yaml", under folder: Str
         ("modle: {type: attention_lstm}", "unknown key 'modle'"),
         ("model: [1, 2]", "model: expected a mapping"),
         ("train: {lr_boundaries: [1, 2], lr_values: [0.1]}", "train.lr_values: needs one more value than lr_boundaries (2), got 1"),
+        ("train: {average_from: 0}", "train.average_from: must be at least 1, got 0"),
         ("cameras: {front: {fps: 1}}", "cameras.front.url: missing"),
         ("- just\n- a list", "not a valid pipeline YAML: the top level is not a mapping"),
         ("model: {type: [unclosed", "not a valid pipeline YAML"),

@@ -2,6 +2,7 @@
 import Formats
 import Foundation
 import Models
+import Tensor
 import Testing
 import Training
 
@@ -116,4 +117,55 @@ private func writeList(_ data: FeatureDataset, named name: String, in directory:
     try train(epochs: 2, output: resumed, resume: latest)
     // Same shuffles, dropout masks and optimiser moments: bit-identical weights.
     #expect(try loadWeights(straight).tensors == loadWeights(resumed).tensors)
+}
+
+@Test func averagingFromAnEpochWritesTheMeanOfThoseEpochsAndResumesIt() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-average-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let data = SyntheticEvents.dataset(count: 24, seed: 1)
+    let valid = SyntheticEvents.dataset(count: 12, seed: 2)
+    let blueprint = ModelBlueprint(
+        type: "attention_cluster", classes: SyntheticEvents.classes,
+        featureDims: [SyntheticEvents.rgbWidth, SyntheticEvents.audioWidth], fcSizes: [8, 8], clusterNums: [2, 2])
+    var settings = TrainingSettings()
+    (settings.batchSize, settings.segments, settings.seed, settings.averageFrom) = (8, 12, 5, 2)
+    func train(epochs: Int, output: URL, resume: URL? = nil) throws -> [EpochReport] {
+        settings.epochs = epochs
+        let session = try TrainingInputs.session(
+            blueprint: blueprint, settings: settings, labels: nil, train: data, valid: valid, output: output, resume: resume)
+        var reports: [EpochReport] = []
+        #expect(try session.run(progress: { _, _, _ in }, report: { reports.append($0) }, shouldStop: { false }))
+        return reports
+    }
+    // Each epoch's own weights, from runs of 1, 2 and 3 epochs (the same seed gives the same epochs).
+    var epochWeights: [[String: Tensor]] = []
+    for epochs in 1...3 {
+        let output = directory.appendingPathComponent("epochs\(epochs).safetensors")
+        _ = try train(epochs: epochs, output: output)
+        epochWeights.append(try loadWeights(Checkpoint.latestURL(for: output)).tensors)
+    }
+    let output = directory.appendingPathComponent("averaged.safetensors")
+    let reports = try train(epochs: 3, output: output)
+    #expect(reports.map(\.averagedEpochs) == [nil, 1, 2])
+    // The average of epochs 2 and 3 is what the running mean left beside the latest checkpoint, to Float rounding.
+    let average = try loadWeights(Checkpoint.averageURL(beside: Checkpoint.latestURL(for: output))).tensors
+    #expect(Checkpoint.averageURL(beside: Checkpoint.latestURL(for: output)).lastPathComponent == "averaged.last.average.safetensors")
+    for (name, mean) in average {
+        let a = try #require(epochWeights[1][name]), b = try #require(epochWeights[2][name])
+        #expect(zip(mean.scalars, zip(a.scalars, b.scalars)).allSatisfy { abs($0 - ($1.0 + $1.1) / 2) <= 1e-6 * (1 + abs($0)) })
+    }
+    // The validation of epoch 3 measured that average, and OUT holds it when it was the best.
+    let evaluator = try TrainingInputs.evaluator(
+        weights: Checkpoint.averageURL(beside: Checkpoint.latestURL(for: output)), modelType: nil, segments: nil)
+    let (metrics, loss) = try evaluator.evaluate(valid, batchSize: 64)
+    #expect(metrics.hitAtOne == reports[2].hitAtOne && abs(loss - (reports[2].validLoss ?? 0)) < 1e-4)
+    // A run stopped after epoch 2 and resumed picks the average up: the same file after epoch 3.
+    let resumed = directory.appendingPathComponent("resumed.safetensors")
+    _ = try train(epochs: 2, output: resumed)
+    _ = try train(epochs: 3, output: resumed, resume: Checkpoint.latestURL(for: resumed))
+    #expect(try loadWeights(Checkpoint.averageURL(beside: Checkpoint.latestURL(for: resumed))).tensors == average)
+    // Without the average beside it, a resume past average_from is refused rather than restarting the mean.
+    try FileManager.default.removeItem(at: Checkpoint.averageURL(beside: Checkpoint.latestURL(for: resumed)))
+    #expect(throws: TrainingError.self) { _ = try train(epochs: 4, output: resumed, resume: Checkpoint.latestURL(for: resumed)) }
 }
