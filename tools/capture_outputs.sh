@@ -16,9 +16,9 @@
 # (its windows' top two labels moved again) were re-recorded.
 # Issue 17's third round put the compensated-change figures into the rgb extractor's values 1004–1009
 # (docs/extractors.md) and retrained the demo model on more clips: the same files were re-recorded for the same reason.
-# Issue 17's fourth round put the compensated leftover's place into values 1002–1003 and retrained the demo model with
-# averaged weights: the classify-* files and every watch NAME.after.jsonl were re-recorded (watch-0118-short.jsonl's
-# top two labels did not move, so it stays).
+# Issue 17's fourth round put the compensated leftover's place into values 1002–1003, smoothed the level the
+# compensation fits, and retrained the demo model with averaged weights: the classify-* files, every watch
+# NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its last window moved) were re-recorded.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,7 +27,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
     private var pyramid: [LumaImage] = []  // scale k: [H/2^k, W/2^k], luma in 0…1
     private var previousMotionLuma: LumaImage?  // the previous frame's scale-1 luma
     private var previousMeasures: FrameMeasures?  // the previous frame's, for the figures
-    private var previousCoarseLuma: LumaImage?  // the previous frame's `CompensatedChange.level` luma
+    private var previousCoarseLuma: LumaImage?  // the previous frame's `CompensatedChange.level` luma, smoothed
 
     /// An extractor producing `dimension` floats (a positive multiple of 64; default 1024).
     public init(dimension: Int = BuiltinFrameExtractor.defaultDimension) throws {
@@ -78,7 +78,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
         } else {
             previous = nil
         }
-        let coarseLuma = pyramid[CompensatedChange.level(of: pyramid)]
+        let coarseLuma = pyramid[CompensatedChange.level(of: pyramid)].smoothed()
         if let previousCoarse = previousCoarseLuma, previous != nil {
             measures.compensated = CompensatedChange.measure(coarseLuma, previous: previousCoarse)
         }

@@ -2,8 +2,9 @@
 
 /// How much of the change between two frames of the same size a shift of the whole view (a camera swaying on its
 /// pole, a small pan) and an exposure change (lights, auto-gain: current ≈ a·previous + b) explain, measured on a
-/// coarse level of the luma pyramid. A mover leaves a residual in a few places whatever the fit; sway and light
-/// changes leave little. All values are root-mean-square luma differences (0…1) over the frame's inner region.
+/// coarse level of the luma pyramid, smoothed (`LumaImage.smoothed`) so that a finely textured view shifted by a
+/// fraction of a pixel, or sensor noise, leaves little. A mover leaves a residual in a few places whatever the fit;
+/// sway and light changes leave little. All values are root-mean-square luma differences (0…1) over the frame's inner region.
 struct CompensatedChange {
     /// current − previous, as it is.
     var raw: Float = 0

@@ -27,4 +27,27 @@ struct LumaImage {
             }
         }
     }
+
+    /// This image under a [1 2 1]/4 binomial blur in each direction (edges repeated).
+    func smoothed() -> LumaImage {
+        var out = LumaImage(width: width, height: height)
+        guard width > 0, height > 0 else { return out }
+        let w = width, h = height
+        var rows = [Float](repeating: 0, count: w * h)
+        pixels.withUnsafeBufferPointer { src in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let left = src[y * w + max(x - 1, 0)], right = src[y * w + min(x + 1, w - 1)]
+                    rows[y * w + x] = 0.25 * left + 0.5 * src[y * w + x] + 0.25 * right
+                }
+            }
+        }
+        out.pixels.withUnsafeMutableBufferPointer { dst in
+            for y in 0..<h {
+                let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w
+                for x in 0..<w { dst[y * w + x] = 0.25 * rows[up + x] + 0.5 * rows[y * w + x] + 0.25 * rows[down + x] }
+            }
+        }
+        return out
+    }
 }

@@ -18,7 +18,7 @@ struct DemoClip: CustomTestStringConvertible, Sendable {
     /// the same clips as with 840), whose scenes and events all come from the families the model never saw in
     /// training (docs/demo-model.md). test_*: clips of the previous generator that other tests read. Not here, for a
     /// mistake docs/demo-model.md counts: heldout_0108 (a box-blur defocus at 5.1 s and a phone ringing at −17 dBFS:
-    /// this model scores its defocus 0.34, one of the 10 box-blur defocus clips of the 360 it misses).
+    /// this model scores its defocus 0.35, one of the 10 box-blur defocus clips of the 360 it misses).
     static let clips = [
         DemoClip(file: "heldout_0002.mp4", labels: ["lighting_change"]),  // camera man photograph, lights on at 2.8 s
         DemoClip(file: "heldout_0007.mp4", labels: ["motion"]),  // two photograph patches cross the camera man photo
