@@ -38,19 +38,16 @@ enum FrameFigures {
             let sorted = m.sorted(by: >)
             let total = m.reduce(0, +)
             let squares = m.reduce(0) { $0 + $1 * $1 }
-            func share(_ fraction: Int) -> Float {
-                total > 0 ? sorted.prefix(max(1, n / fraction)).reduce(0, +) / total : 0
-            }
             f[0] = level((squares / Float(n)).squareRoot())
-            f[1] = share(16)
+            f[1] = share(ofLargest: 16, sorted, total: total)
             f[2] = spread(m, grid: now.grid, cells: Array(0..<n))
             let signedTotal = s.reduce(0, +)
             f[3] = total > 0 ? abs(signedTotal) / total : 0
             f[4] = total > 0 ? s.reduce(0) { $0 + abs($1) } / total : 0
             f[5] = 2 * signedTotal / Float(n)
             f[6] = level(total / Float(n))
-            f[7] = share(64)
-            f[8] = share(4)
+            f[7] = share(ofLargest: 64, sorted, total: total)
+            f[8] = share(ofLargest: 4, sorted, total: total)
             let half = sorted[0] / 2
             f[9] = sorted[0] > 0 ? Float(m.filter { $0 >= half }.count) / Float(n) : 0
             f[18] = level(sorted[(n - 1) / 10])
@@ -72,10 +69,8 @@ enum FrameFigures {
             f[17] = level(c.peakCell)
             // Where the leftover lies: a mover's in a few neighbouring cells, sway's and noise's all over.
             let r = c.cellResidual, total = r.reduce(0, +)
-            if total > 0 {
-                f[10] = r.sorted(by: >).prefix(max(1, r.count / 9)).reduce(0, +) / total
-                f[11] = spread(r, grid: CompensatedChange.grid, cells: Array(r.indices))
-            }
+            f[10] = share(ofLargest: 9, r.sorted(by: >), total: total)
+            f[11] = spread(r, grid: CompensatedChange.grid, cells: Array(r.indices))
         }
         for k in 0..<min(4, now.sharpness.count) { f[22 + k] = level(now.sharpness[k]) }
         if now.sharpness.count >= 3 {
@@ -89,6 +84,12 @@ enum FrameFigures {
             f[29] = log((now.lumaDeviation + 0.001) / (previous.lumaDeviation + 0.001))
         }
         return f
+    }
+
+    /// The share of `total` in the largest 1/`fraction` of `sorted` (descending; at least one value); 0 when the total
+    /// is 0.
+    static func share(ofLargest fraction: Int, _ sorted: [Float], total: Float) -> Float {
+        total > 0 ? sorted.prefix(max(1, sorted.count / fraction)).reduce(0, +) / total : 0
     }
 
     /// The spatial spread of `cells` weighted by their change: the root of the weighted variance of the cell
