@@ -84,7 +84,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
         recent.append(
             RecentFrames.Entry(
                 sharpness: measures.sharpness[0], halfSharpness: measures.sharpness[1], deviation: measures.lumaDeviation))
-        measures.recent = recent
+        measures.sharpest = recent.sharpest
         let coarseLuma = pyramid[CompensatedChange.level(of: pyramid)].smoothed()
         if let previousCoarse = previousCoarseLuma, previous != nil {
             measures.compensated = CompensatedChange.measure(coarseLuma, previous: previousCoarse)

@@ -30,5 +30,4 @@ struct RecentFrames {
         for entry in entries where entry.sharpness > best?.sharpness ?? -.infinity { best = entry }
         return best
     }
-
 }
