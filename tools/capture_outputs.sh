@@ -19,6 +19,9 @@
 # Issue 17's fourth round put the compensated leftover's place into values 1002–1003, smoothed the level the
 # compensation fits, and retrained the demo model with averaged weights: the classify-* files, every watch
 # NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its last window moved) were re-recorded.
+# Issue 17's fifth round added the sharpness lost since the sharpest recent frame as values 1020–1023 (the motion grid
+# went to 11×20) and retrained the demo model: the classify-* files, every watch NAME.after.jsonl and
+# watch-0118-short.jsonl (the top two labels of its last windows moved) were re-recorded.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."

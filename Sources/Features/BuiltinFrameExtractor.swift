@@ -1,6 +1,6 @@
 // The built-in, weight-free frame descriptor: colour layout, gradient orientations at 4 scales, motion energy.
 // Legend: W, H frame size; D dimension; A = D/16 appearance cells; S = D/64 structure cells;
-// M = D/4 − F motion cells; F = min(D/32, 32) position-free figures.
+// M = D/4 − F motion cells; F = min(9D/256, 36) position-free figures.
 
 /// A deterministic frame descriptor that needs no weights. Three blocks, each normalised on its own:
 /// - appearance [D/4]: per cell of a grid, mean luma, mean Cb, mean Cr and luma standard deviation (BT.601),
@@ -28,6 +28,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
     private var previousMotionLuma: LumaImage?  // the previous frame's scale-1 luma
     private var previousMeasures: FrameMeasures?  // the previous frame's, for the figures
     private var previousCoarseLuma: LumaImage?  // the previous frame's `CompensatedChange.level` luma, smoothed
+    private var recent = RecentFrames()  // this frame size's last frames, for figures 32–35
 
     /// An extractor producing `dimension` floats (a positive multiple of 64; default 1024).
     public init(dimension: Int = BuiltinFrameExtractor.defaultDimension) throws {
@@ -38,6 +39,7 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
         previousMotionLuma = nil
         previousMeasures = nil
         previousCoarseLuma = nil
+        recent.removeAll()
     }
 
     public mutating func extract(rgb: [UInt8], width: Int, height: Int, pts: Double) throws -> [Float] {
@@ -77,7 +79,12 @@ public struct BuiltinFrameExtractor: FrameFeatureExtractor {
             Self.scaleToRMS(&out, layout.motionRange, floor: floor)
         } else {
             previous = nil
+            recent.removeAll()  // a new stream or a new frame size: sharpness is not comparable across sizes
         }
+        recent.append(
+            RecentFrames.Entry(
+                sharpness: measures.sharpness[0], halfSharpness: measures.sharpness[1], deviation: measures.lumaDeviation))
+        measures.sharpest = recent.sharpest
         let coarseLuma = pyramid[CompensatedChange.level(of: pyramid)].smoothed()
         if let previousCoarse = previousCoarseLuma, previous != nil {
             measures.compensated = CompensatedChange.measure(coarseLuma, previous: previousCoarse)

@@ -26,7 +26,7 @@ struct CellGrid: Equatable {
 
 /// Block sizes of the built-in descriptor for a dimension D (a positive multiple of 64):
 /// appearance D/4 (4 values per cell), structure D/2 (8 orientations × 4 scales), motion D/4 − F (1 value per cell),
-/// then F = min(D/32, 32) position-free figures of change and sharpness (`FrameFigures`).
+/// then F = min(9D/256, 36) position-free figures of change and sharpness (`FrameFigures`).
 struct FrameDescriptorLayout: Equatable {
     static let orientations = 8
     static let scales = 4
@@ -45,7 +45,7 @@ struct FrameDescriptorLayout: Equatable {
         self.dimension = dimension
         appearanceGrid = CellGrid(cells: dimension / 16)
         structureGrid = CellGrid(cells: dimension / 64)
-        figureCount = min(dimension / 32, FrameFigures.count)
+        figureCount = min(9 * dimension / 256, FrameFigures.count)
         motionGrid = CellGrid(cells: dimension / 4 - figureCount)
     }
 

@@ -1,4 +1,4 @@
-// The built-in descriptor's last D/32 values: figures of change and sharpness that name no place in the picture.
+// The built-in descriptor's last F values: figures of change and sharpness that name no place in the picture.
 import Foundation
 
 /// What the built-in descriptor measured on one frame, before any block was scaled, for `FrameFigures.values`.
@@ -15,15 +15,17 @@ struct FrameMeasures {
     var darkShare: Float = 0
     /// What a whole-frame shift and an exposure change leave of the change; nil on a stream's first frame.
     var compensated: CompensatedChange?
+    /// The sharpest of the recent frames, this one included (`RecentFrames`); nil leaves figures 32–35 at 0.
+    var sharpest: RecentFrames.Entry?
 }
 
 /// Position-free figures (docs/extractors.md's table): how much of the picture changed and how concentrated,
 /// coherent and spread the change is (a mover changes a few neighbouring cells, a light change, a cover, a defocus or
-/// a swaying view change the whole frame), and how sharp the frame is against the previous one. A model that reads
-/// them needs not learn "local or global" cell by cell. The first `count` figures of the list are written
-/// (all 32 at D = 1024, 2 at D = 64).
+/// a swaying view change the whole frame), and how sharp the frame is against the previous one and against the
+/// sharpest recent one. A model that reads them needs not learn "local or global" cell by cell. The first `count`
+/// figures of the list are written (all 36 at D = 1024, 18 at 512, 2 at 64).
 enum FrameFigures {
-    static let count = 32
+    static let count = 36
 
     /// log(1 + x/0.01)/4: luma differences and gradient magnitudes from 0.001 to 1 on about 0…1.2.
     @inline(__always)
@@ -82,6 +84,16 @@ enum FrameFigures {
         if let previous, !previous.sharpness.isEmpty, !now.sharpness.isEmpty {
             f[27] = log((now.sharpness[0] + 0.001) / (previous.sharpness[0] + 0.001))
             f[29] = log((now.lumaDeviation + 0.001) / (previous.lumaDeviation + 0.001))
+        }
+        if let sharpest = now.sharpest, now.sharpness.count >= 2 {
+            // Sharpness lost since the sharpest recent frame at scales 1 and ½, and the same with the contrast loss
+            // taken out: a light going off lowers g and σ alike, a defocus or a dark cover g far more than σ, and a
+            // defocus the finer scale far more than the coarser one.
+            let contrast = log((now.lumaDeviation + 0.001) / (sharpest.deviation + 0.001))
+            f[32] = log((now.sharpness[0] + 0.001) / (sharpest.sharpness + 0.001))
+            f[33] = f[32] - contrast
+            f[34] = log((now.sharpness[1] + 0.001) / (sharpest.halfSharpness + 0.001))
+            f[35] = f[34] - contrast
         }
         return f
     }

@@ -37,10 +37,10 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
         let movingEnergy = moving[t][motion].map { $0 * $0 }.reduce(0, +)
         #expect(stillEnergy == 0)
         #expect(movingEnergy > 1)
-        // Motion sits where the box is (rows 80…128 of 224 → motion-grid rows 5…8 of 14), nowhere else.
-        #expect(layout.motionGrid == CellGrid(cells: 224) && layout.motionGrid.rows == 14)
-        let rowsWithMotion = Set(moving[t][motion].enumerated().filter { $0.element > 0 }.map { $0.offset / 16 })
-        #expect(rowsWithMotion.isSubset(of: Set(5...8)))
+        // Motion sits where the box is (rows 80…128 of 224 → motion-grid rows 3…6 of 11), nowhere else.
+        #expect(layout.motionGrid == CellGrid(cells: 220) && layout.motionGrid.rows == 11 && layout.motionGrid.columns == 20)
+        let rowsWithMotion = Set(moving[t][motion].enumerated().filter { $0.element > 0 }.map { $0.offset / 20 })
+        #expect(rowsWithMotion.isSubset(of: Set(3...6)))
         // Appearance and structure see the same kind of frame either way; only the motion block tells them apart.
         #expect(moving[t][layout.appearanceRange] != still[t][layout.appearanceRange])
     }
@@ -48,8 +48,9 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
 
 @Test func figuresTellALocalChangeFromAGlobalOne() throws {
     let layout = try FrameDescriptorLayout(dimension: 1024)
-    #expect(layout.figuresRange == 992..<1024 && layout.motionRange == 768..<992)
+    #expect(layout.figuresRange == 988..<1024 && layout.motionRange == 768..<988)
     #expect(try FrameDescriptorLayout(dimension: 64).figuresRange == 62..<64)
+    #expect(try FrameDescriptorLayout(dimension: 512).figuresRange == 494..<512)
     #expect(try FrameDescriptorLayout(dimension: 4096).figuresRange.count == FrameFigures.count)
     let figures = layout.figuresRange.lowerBound
     let box = try features(boxClip(moving: true))
@@ -72,6 +73,28 @@ func features(_ frames: [[UInt8]], dimension: Int = 1024) throws -> [[Float]] {
     let blur = try features(sharp + blurred)
     #expect(blur[1][figures + 27] > -0.1 && blur[2][figures + 27] < -0.5)
     #expect(blur[2][figures + 22] < blur[1][figures + 22])
+}
+
+@Test func aDefocusAfterLightsComeOnStaysVisibleAgainstTheSharpestRecentFrame() throws {
+    let figures = try FrameDescriptorLayout(dimension: 1024).figuresRange.lowerBound
+    // Two dark frames (the picture scaled by 0.2, as clipgen's lights), two lit ones, then four defocused ones.
+    let view = "testsrc2=s=224x224:r=25,trim=end_frame=1,loop=loop=-1:size=1:start=0,setpts=N/25/TB"
+    let dark = try rawFrames("\(view),eq=contrast=0.2:brightness=-0.4", width: 224, height: 224, count: 2)
+    let lit = try rawFrames(view, width: 224, height: 224, count: 2)
+    let blurred = try rawFrames("\(view),gblur=sigma=4", width: 224, height: 224, count: 4)
+    let f = try features(dark + lit + blurred).map { Array($0[figures...]) }
+    // Each lit frame is the sharpest so far; lights coming on lose no sharpness.
+    for t in 0..<4 { #expect(f[t][32...35].allSatisfy { $0 == 0 }, "frame \(t): \(f[t][32...35])") }
+    for t in 4..<8 {
+        // Figure 27 marks only the first defocused frame; 32 and 33 stay low while the lit frames are recent.
+        #expect(f[t][32] < -0.5 && f[t][33] < -0.3, "frame \(t): \(f[t][32]), \(f[t][33])")
+        if t > 4 { #expect(abs(f[t][27]) < 0.05) }
+        #expect(f[t][34] > f[t][32] && f[t][34] < -0.2, "the coarser scale loses less: \(f[t][34])")
+    }
+    #expect(f[4][27] < -0.5)
+    // Eight frames on, the lit frames are out of the recent ones: the defocused view is the sharpest left.
+    let later = try features(dark + lit + blurred + blurred + blurred).map { Array($0[figures...]) }
+    #expect(later[15][32...35].allSatisfy { $0 == 0 })
 }
 
 @Test func compensatedFiguresExplainSwayAndLightsButNotAMover() throws {
