@@ -21,7 +21,8 @@
 # NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its last window moved) were re-recorded.
 # Issue 17's fifth round added the sharpness lost since the sharpest recent frame as values 1020–1023 (the motion grid
 # went to 11×20) and retrained the demo model: the classify-* files, every watch NAME.after.jsonl and
-# watch-0118-short.jsonl (the top two labels of its last windows moved) were re-recorded.
+# watch-0118-short.jsonl (the top two labels of its last windows moved) were re-recorded; the classify-* files and
+# every watch NAME.after.jsonl once more after the demo model was retrained with L2 decay.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
