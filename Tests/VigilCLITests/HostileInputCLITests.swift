@@ -107,7 +107,7 @@ private func hostileFiles() throws -> (URL, [[String: Any]]) {
     @Test func aFileSizeLimitEndsWithExit74AndNoTemporary() throws {
         let dir = try folder("fsize")
         let out = dir.appendingPathComponent("demo.pdparams").path
-        // 1 MiB; the demo model is 4.8 MB. Without SIGXFSZ ignored the shell would report 128 + 25.
+        // 1 MiB; the demo model is 9.6 MB. Without SIGXFSZ ignored the shell would report 128 + 25.
         let result = try limitedVigil(["convert", demoModel, "-o", out], fileLimitKB: 1024, limit: 60)
         expectRefusal(result, [74], "\(out): cannot be written (File too large)", "ulimit -f")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
