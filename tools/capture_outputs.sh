@@ -24,7 +24,8 @@
 # watch-0118-short.jsonl (the top two labels of its last windows moved) were re-recorded; the classify-* files and
 # every watch NAME.after.jsonl once more after the demo model was retrained with L2 decay.
 # Issue 17's sixth round retrained the demo model with 16 attention clusters a modality: the classify-* files, every
-# watch NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its first two windows moved) were re-recorded.
+# watch NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its first two windows moved) were
+# re-recorded.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
