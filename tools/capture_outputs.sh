@@ -26,7 +26,8 @@
 # Issue 17's sixth round retrained the demo model with 16 attention clusters a modality: the classify-* files, every
 # watch NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its first two windows moved) were
 # re-recorded.
-# OutputStabilityTests compares a new binary's outputs with these (clock fields masked).
+# OutputStabilityTests compares a new binary's outputs with these (clock fields masked; fractional numbers within 1e-5,
+# since Float32 scores differ in their last bits between CPUs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suffix=jsonl
