@@ -1,5 +1,5 @@
 // The JSON that classify, predict, watch and eval print for the bundled samples and the parity fixtures, compared
-// byte for byte with what the binary printed before the consolidation of issue #12 (tools/capture_outputs.sh).
+// with what the binary printed before the consolidation of issue #12 (tools/capture_outputs.sh).
 // Clock fields (timings, latency, wall-clock times, event ids) are masked; three documented changes are applied to
 // the old outputs: a class without a name prints "label":null in watch too (it printed the index as text), eval
 // prints one JSON line (it printed an indented document), and watch's scores moved (its audio vectors follow the
