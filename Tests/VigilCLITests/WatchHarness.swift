@@ -162,6 +162,12 @@ func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen
     }
 }
 
+/// The last `count` lines of a child's stderr file, for a failed expectation's message.
+func lastLines(of file: URL, count: Int = 8) -> String {
+    let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").suffix(count).joined(separator: "\n")
+}
+
 struct HarnessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -73,12 +73,17 @@ import Testing
         // An RTSP session with a live encoder takes a while to set up; under a full suite the GStreamer server may
         // answer PLAY with 503 while its media is still preparing, so retries come every 1–6 s, not 5–30 s.
         let slack = ["--no-frames-timeout", "10", "--retry-interval", "1"]
-        let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack))
+        // Their stderr (each retry's reason) goes into a failed expectation's message: a camera that stays away
+        // under a full suite then says why.
+        let tcpLog = fixture.folder.appendingPathComponent("tcp.stderr")
+        let udpLog = fixture.folder.appendingPathComponent("udp.stderr")
+        let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack), stderrFile: tcpLog)
         let udp = try ChildProcess(
-            vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]))
+            vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]),
+            stderrFile: udpLog)
         // Generous first deadlines: a loaded machine can take tens of seconds to bring up the live encoder.
-        #expect(tcp.waitForStatus("online", timeoutSeconds: 90))
-        #expect(udp.waitForStatus("online", timeoutSeconds: 90))
+        #expect(tcp.waitForStatus("online", timeoutSeconds: 90), "TCP watcher's stderr: \(lastLines(of: tcpLog))")
+        #expect(udp.waitForStatus("online", timeoutSeconds: 90), "UDP watcher's stderr: \(lastLines(of: udpLog))")
         #expect(tcp.waitForEvent("start", timeoutSeconds: 30))
         server.send(SIGSTOP)
         #expect(tcp.waitForStatus("reconnecting", timeoutSeconds: 20))
@@ -87,8 +92,10 @@ import Testing
         server = try rtspServer(port: port)
         // The restarted server brings its live encoder up again: as generous as the first deadlines (a full suite on 2
         // cores kept both cameras waiting more than 45 s once; alone the test reconnects within 20 s).
-        #expect(tcp.waitForStatus("online", count: 2, timeoutSeconds: 90))
-        #expect(udp.waitForStatus("online", count: 2, timeoutSeconds: 90))
+        #expect(
+            tcp.waitForStatus("online", count: 2, timeoutSeconds: 90), "TCP watcher's stderr: \(lastLines(of: tcpLog))")
+        #expect(
+            udp.waitForStatus("online", count: 2, timeoutSeconds: 90), "UDP watcher's stderr: \(lastLines(of: udpLog))")
         #expect(tcp.interrupt() == 0)
         #expect(udp.interrupt() == 0)
         for vigil in [tcp, udp] {
