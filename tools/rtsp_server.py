@@ -40,10 +40,7 @@ def main():
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(launch_line(args))
-    # One media a client: with one shared media, two clients setting up at once on a freshly started server (the
-    # watch tests' TCP and UDP cameras after a restart) crashed Debian's gst-rtsp-server 1.22 about once in six
-    # (rtsp-media.c, gst_rtsp_media_get_rates: assertion failed), leaving both cameras to reconnect for ever.
-    factory.set_shared(False)
+    factory.set_shared(True)
     server.get_mount_points().add_factory(args.mount, factory)
     if server.attach(None) == 0:
         sys.exit(f"rtsp_server: cannot listen on 127.0.0.1:{args.port}")
