@@ -60,9 +60,14 @@ extension ChildProcess {
     /// Waits until the camera has reported `state` `count` times in all.
     @discardableResult
     func waitForStatus(_ state: String, count: Int = 1, timeoutSeconds: Double) -> Bool {
-        waitForLines(timeoutSeconds: timeoutSeconds) { lines in
-            lines.filter { $0.contains("\"type\":\"status\"") && $0.contains("\"state\":\"\(state)\"") }.count >= count
-        }
+        waitForLines(timeoutSeconds: timeoutSeconds) { Self.statusCount(state, in: $0) >= count }
+    }
+
+    /// Whether the camera has reported `state` `count` times so far.
+    func hasStatus(_ state: String, count: Int = 1) -> Bool { Self.statusCount(state, in: lines) >= count }
+
+    private static func statusCount(_ state: String, in lines: [String]) -> Int {
+        lines.filter { $0.contains("\"type\":\"status\"") && $0.contains("\"state\":\"\(state)\"") }.count
     }
 
     /// Waits until a line of `type` has appeared `count` times in all.

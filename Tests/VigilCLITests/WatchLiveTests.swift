@@ -69,26 +69,34 @@ import Testing
         let fixture = try WatchFixture()
         let port = freePort()
         let url = "rtsp://127.0.0.1:\(port)/cam"
-        var server = try rtspServer(port: port)
+        let server = try RTSPServerKeeper(port: port)
         // An RTSP session with a live encoder takes a while to set up; under a full suite the GStreamer server may
         // answer PLAY with 503 while its media is still preparing, so retries come every 1–6 s, not 5–30 s.
         let slack = ["--no-frames-timeout", "10", "--retry-interval", "1"]
-        let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack))
+        // Their stderr (each retry's reason) goes into a failed expectation's message: a camera that stays away
+        // then says why.
+        let tcpLog = fixture.folder.appendingPathComponent("tcp.stderr")
+        let udpLog = fixture.folder.appendingPathComponent("udp.stderr")
+        let tcp = try ChildProcess(vigilBinary.path, fixture.watchArguments([url], slack), stderrFile: tcpLog)
         let udp = try ChildProcess(
-            vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]))
+            vigilBinary.path, fixture.watchArguments([url], slack + ["--rtsp-transport", "udp", "--no-window-events"]),
+            stderrFile: udpLog)
+        func why() -> String {
+            let watchers = "TCP watcher: \(lastLines(of: tcpLog))\nUDP watcher: \(lastLines(of: udpLog))"
+            return "server crashes: \(server.crashes)\n\(watchers)"
+        }
+        func bothOnline(_ count: Int) -> Bool {
+            tcp.hasStatus("online", count: count) && udp.hasStatus("online", count: count)
+        }
         // Generous first deadlines: a loaded machine can take tens of seconds to bring up the live encoder.
-        #expect(tcp.waitForStatus("online", timeoutSeconds: 90))
-        #expect(udp.waitForStatus("online", timeoutSeconds: 90))
+        #expect(try server.wait(timeoutSeconds: 90) { bothOnline(1) }, "\(why())")
         #expect(tcp.waitForEvent("start", timeoutSeconds: 30))
         server.send(SIGSTOP)
         #expect(tcp.waitForStatus("reconnecting", timeoutSeconds: 20))
-        server.send(SIGCONT)
-        server.send(SIGKILL)
-        server = try rtspServer(port: port)
+        try server.restart()
         // The restarted server brings its live encoder up again: as generous as the first deadlines (a full suite on 2
         // cores kept both cameras waiting more than 45 s once; alone the test reconnects within 20 s).
-        #expect(tcp.waitForStatus("online", count: 2, timeoutSeconds: 90))
-        #expect(udp.waitForStatus("online", count: 2, timeoutSeconds: 90))
+        #expect(try server.wait(timeoutSeconds: 90) { bothOnline(2) }, "\(why())")
         #expect(tcp.interrupt() == 0)
         #expect(udp.interrupt() == 0)
         for vigil in [tcp, udp] {
