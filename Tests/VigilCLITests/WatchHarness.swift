@@ -148,7 +148,7 @@ func rtspServer(port: Int) throws -> ChildProcess {
 /// getting its cameras back, so a server that crashes is treated as a camera that reboots once more.
 final class RTSPServerKeeper {
     let port: Int
-    private(set) var server: ChildProcess
+    private var server: ChildProcess
     /// How many times the server died on its own and was started again.
     private(set) var crashes = 0
 
