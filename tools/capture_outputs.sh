@@ -26,6 +26,9 @@
 # Issue 17's sixth round retrained the demo model with 16 attention clusters a modality: the classify-* files, every
 # watch NAME.after.jsonl and watch-0118-short.jsonl (the top two labels of its first two windows moved) were
 # re-recorded.
+# Issue 17's ninth round moved the default pipeline to 2 frames/s (seg_num 100) and retrained the demo model on such
+# rows: the classify-* files, every watch NAME.after.jsonl, watch-0118-short.jsonl and watch-0023.jsonl (the top
+# labels of its quiet windows moved: camera_tamper, 0.08–0.10, now leads) were re-recorded.
 # OutputStabilityTests compares a new binary's outputs with these (clock fields masked; fractional numbers within 1e-5,
 # since Float32 scores differ in their last bits between CPUs).
 set -euo pipefail

@@ -10,12 +10,14 @@
 # together (metrics/test-all.*; the default COUNT's 360 test clips are the ones docs/demo-model.md reports),
 # MIX=N adds N rounds of cross-modal mixes to each training list (samples/demo/mix_modalities.py: the picture of one
 # training clip with the sound of another, in WORK/mix; default 0, the clips alone: docs/demo-model.md).
-# Steps: build → make the clips → `vigil extract` each clip (built-in extractors, 1 frame/s, Float32 safetensors) →
+# Steps: build → make the clips → `vigil extract` each clip as pipelines/default.yaml samples it (built-in
+# extractors, 2 frames/s, Float32 safetensors) →
 # put the labels in the records → mix pictures and sounds of training clips → `vigil train` twice (AttentionCluster,
 # samples/demo/train.yaml): on the clips without config.json's validation_families, validated on those, to choose
 # the epochs; then on all train and valid clips for that many epochs, its OUT shipped (train.yaml's average_from:
 # the mean of the weights of epochs 5 to the last) → `vigil eval` and
-# per-label figures on the held-out test split → WORK/metrics/, a summary on stderr.
+# per-label figures on the held-out test split, every row read as pipelines/default.yaml reads it (classify and
+# watch) → WORK/metrics/, a summary on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed=${1:-7}
@@ -24,6 +26,7 @@ work=${WORK:-.build/demo-data}
 jobs=${JOBS:-$(nproc)}
 mix=${MIX:-0}
 config=samples/demo/train.yaml
+pipeline=pipelines/default.yaml  # how the shipped model samples, extracts and reads rows
 labels=samples/models/demo.labels.txt
 weights=samples/models/demo.safetensors
 
@@ -37,8 +40,10 @@ fi
 # FEATURES_DIR, the labels put into the records, their paths written to LIST.
 extract() {
     mkdir -p "$3/$(dirname "$(head -1 "$2" | cut -f1)")"
-    cut -f1 "$2" | VIGIL="$vigil" CLIPS="$1" FEATURES="$3" LOG="$work/extract.log" xargs -P "$jobs" -I{} bash -c \
-        'f={}; "$VIGIL" extract "$CLIPS/$f" -o "$FEATURES/${f%.mp4}.safetensors" --fps 1 >/dev/null 2>>"$LOG"'
+    cut -f1 "$2" | VIGIL="$vigil" CLIPS="$1" FEATURES="$3" LOG="$work/extract.log" PIPELINE="$pipeline" \
+        xargs -P "$jobs" -I{} bash -c \
+        'f={}; "$VIGIL" extract "$CLIPS/$f" -o "$FEATURES/${f%.mp4}.safetensors" --pipeline "$PIPELINE" \
+            >/dev/null 2>>"$LOG"'
     python3 samples/demo/label_features.py "$2" "$labels" "$3" > "$4"
 }
 
@@ -50,8 +55,8 @@ mixed() {
 
 # evaluate LIST TSV NAME: eval, predictions and per-label figures of the shipped weights in metrics/NAME.*.
 evaluate() {
-    xargs "$vigil" eval --weights "$weights" --config "$config" < "$1" > "$work/metrics/$3.json"
-    xargs "$vigil" predict --weights "$weights" --config "$config" --all-scores < "$1" \
+    xargs "$vigil" eval --weights "$weights" --config "$pipeline" < "$1" > "$work/metrics/$3.json"
+    xargs "$vigil" predict --weights "$weights" --config "$pipeline" --all-scores < "$1" \
         > "$work/metrics/$3.predictions.jsonl"
     python3 samples/demo/label_report.py "$2" "$labels" "$work/metrics/$3.predictions.jsonl" \
         > "$work/metrics/$3.labels.json"

@@ -5,7 +5,7 @@
 /// it shows for as long as it lasts, and after lights come on the sharpest recent frame is a lit one, so a defocus
 /// that follows still shows.
 struct RecentFrames {
-    /// This frame and the 6 before it: 7 s at the demo model's 1 frame/s.
+    /// This frame and the 6 before it: 3.5 s at the demo model's 2 frames/s (7 s at 1 frame/s).
     static let count = 7
 
     struct Entry: Equatable {

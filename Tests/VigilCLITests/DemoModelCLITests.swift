@@ -18,7 +18,7 @@ struct DemoClip: CustomTestStringConvertible, Sendable {
     /// the same clips as with 840), whose scenes and events all come from the families the model never saw in
     /// training (docs/demo-model.md). test_*: clips of the previous generator that other tests read. heldout_0108 was
     /// left out while the fourth round's model scored its defocus 0.34; the fifth round's figures of the sharpness lost
-    /// since the sharpest recent frame find it (0.90).
+    /// since the sharpest recent frame find it (0.90; the ninth round's model, at 2 frames/s, 0.79).
     static let clips = [
         DemoClip(file: "heldout_0002.mp4", labels: ["lighting_change"]),  // camera man photograph, lights on at 2.8 s
         DemoClip(file: "heldout_0007.mp4", labels: ["motion"]),  // two photograph patches cross the camera man photo
