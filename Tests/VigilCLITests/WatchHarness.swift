@@ -42,12 +42,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Waits until `predicate` holds for the stdout lines so far; false after `timeoutSeconds`.
     @discardableResult
     func waitForLines(timeoutSeconds: Double, _ predicate: ([String]) -> Bool) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-        while Date() < deadline {
-            if predicate(lines) { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return predicate(lines)
+        poll(timeoutSeconds: timeoutSeconds) { predicate(lines) }
     }
 
     /// The exit status (or 128 + signal) once the process ends; nil if it is still running after `timeoutSeconds`.
@@ -169,17 +164,25 @@ final class RTSPServerKeeper {
 
     /// Waits until `done` holds, starting the server again whenever it has died; false after `timeoutSeconds`.
     func wait(timeoutSeconds: Double, until done: () -> Bool) throws -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-        while Date() < deadline {
+        try poll(timeoutSeconds: timeoutSeconds, interval: 0.1) {
             if done() { return true }
             if !server.process.isRunning {
                 crashes += 1
                 server = try rtspServer(port: port)
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            return false
         }
-        return done()
     }
+}
+
+/// Checks `condition` every `interval` seconds until it holds; its last answer once `timeoutSeconds` have passed.
+func poll(timeoutSeconds: Double, interval: Double = 0.05, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: interval)
+    }
+    return try condition()
 }
 
 /// Sends `count` datagrams of random bytes to udp://127.0.0.1:PORT (garbage a broken camera might send).
